@@ -1,0 +1,221 @@
+"""The device's local database: SQLAlchemy 2 typed models.
+
+Why: the device database is the source of truth for what happened in the store (DESIGN.md §4)
+and a cache of what HQ publishes (catalog, prices, associates, customers). Every record made on
+the device has a UUID made on the device (text, 36 chars). Money columns are integer minor
+units; the currency is the store's. Timestamps are UTC ISO-8601 strings with a "Z" suffix
+(SQLite has no timezone-aware type; strings sort correctly and survive every driver).
+
+Alembic owns the schema (pos_app/db/migrations): change a model, add a revision.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# --- configuration --------------------------------------------------------------------------
+class Setting(Base):
+    """Device and store settings as key -> JSON text (device_id, store_id, locale, ...)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Store(Base):
+    __tablename__ = "stores"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    currency: Mapped[str] = mapped_column(String(3))
+    locale: Mapped[str] = mapped_column(String(16))  # e.g. "vi_VN", "en_US"
+    timezone: Mapped[str] = mapped_column(String(64))  # IANA, e.g. "Asia/Ho_Chi_Minh"
+    tax_mode: Mapped[str] = mapped_column(String(16))  # "inclusive" | "exclusive"
+    address: Mapped[str] = mapped_column(Text, default="")
+    discount_threshold_bp: Mapped[int] = mapped_column(Integer, default=2000)  # above: manager
+    barcode_rules: Mapped[str] = mapped_column(Text, default="[]")  # JSON VariableMeasureRule list
+
+
+class TaxRate(Base):
+    """A store's rate for a tax category ("VAT10", "VAT8", "SALES")."""
+
+    __tablename__ = "tax_rates"
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"), primary_key=True)
+    tax_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    rate_ppm: Mapped[int] = mapped_column(Integer)  # parts per million: 10 % = 100000
+    label: Mapped[str] = mapped_column(String(64))
+
+
+# --- catalog (published by HQ) ---------------------------------------------------------------
+class Product(Base):
+    """A style: "Áo sơ mi lụa" in several sizes and colours."""
+
+    __tablename__ = "products"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    style_code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    brand: Mapped[str] = mapped_column(String(100), default="")
+    category: Mapped[str] = mapped_column(String(100), default="")
+    tax_code: Mapped[str] = mapped_column(String(16))
+    active: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Variant(Base):
+    """The sellable unit (SKU). `pk` is the FTS rowid; `id` is HQ's stable id."""
+
+    __tablename__ = "variants"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    product_pk: Mapped[int] = mapped_column(ForeignKey("products.pk"), index=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[str | None] = mapped_column(String(32))
+    colour: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Barcode(Base):
+    """Several barcodes may point at one variant (EAN-13, an old UPC, an internal label)."""
+
+    __tablename__ = "barcodes"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.pk"), index=True)
+
+
+class Price(Base):
+    __tablename__ = "prices"
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"), primary_key=True)
+    variant_pk: Mapped[int] = mapped_column(ForeignKey("variants.pk"), primary_key=True)
+    amount_minor: Mapped[int] = mapped_column(Integer)
+
+
+# --- people ------------------------------------------------------------------------------------
+class AssociateRow(Base):
+    __tablename__ = "associates"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    pin_hash: Mapped[str] = mapped_column(Text)
+    active: Mapped[int] = mapped_column(Integer, default=1)
+    __table_args__ = (UniqueConstraint("store_id", "code"),)
+
+
+class Customer(Base):
+    """The store's clienteling book (filled by sync; issue 5 adds the profile)."""
+
+    __tablename__ = "customers"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    email: Mapped[str | None] = mapped_column(String(200), index=True)
+    loyalty_card: Mapped[str | None] = mapped_column(String(64), index=True)
+    tier: Mapped[str | None] = mapped_column(String(32))
+
+
+# --- what happened in the store ----------------------------------------------------------------
+class Sale(Base):
+    __tablename__ = "sales"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    receipt_no: Mapped[str] = mapped_column(String(48), unique=True)
+    associate_id: Mapped[str] = mapped_column(String(36))
+    customer_id: Mapped[str | None] = mapped_column(String(36))
+    currency: Mapped[str] = mapped_column(String(3))
+    tax_mode: Mapped[str] = mapped_column(String(16))
+    subtotal: Mapped[int] = mapped_column(Integer)
+    discount_total: Mapped[int] = mapped_column(Integer)
+    tax_total: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+    basket_discount_reason: Mapped[str | None] = mapped_column(Text)
+    basket_discount_approved_by: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[str] = mapped_column(String(32))  # UTC
+    __table_args__ = (UniqueConstraint("device_id", "seq"),)
+
+
+class SaleLine(Base):
+    __tablename__ = "sale_lines"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    variant_id: Mapped[str] = mapped_column(String(36))
+    sku: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    variant_label: Mapped[str] = mapped_column(String(100), default="")
+    quantity: Mapped[int] = mapped_column(Integer)
+    list_price: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[int] = mapped_column(Integer)
+    price_override_by: Mapped[str | None] = mapped_column(String(36))
+    line_discount: Mapped[int] = mapped_column(Integer)
+    discount_reason: Mapped[str | None] = mapped_column(Text)
+    discount_approved_by: Mapped[str | None] = mapped_column(String(36))
+    basket_discount: Mapped[int] = mapped_column(Integer)
+    tax_code: Mapped[str] = mapped_column(String(16))
+    tax_rate_ppm: Mapped[int] = mapped_column(Integer)
+    tax: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class PaymentRow(Base):
+    __tablename__ = "payments"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
+    tender: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[int] = mapped_column(Integer)
+    tendered: Mapped[int] = mapped_column(Integer)
+    change: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str | None] = mapped_column(String(128))
+    masked_pan: Mapped[str | None] = mapped_column(String(32))
+    auth_code: Mapped[str | None] = mapped_column(String(32))
+
+
+class JournalEntry(Base):
+    """Gapless, hash-chained record of every sale on this device (DESIGN.md §3)."""
+
+    __tablename__ = "journal"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    ref_id: Mapped[str] = mapped_column(String(36), unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)  # canonical JSON (the hash input)
+    recorded_at: Mapped[str] = mapped_column(String(32))
+
+
+class OutboxEvent(Base):
+    """Events waiting to reach HQ, drained in `position` order by sync/ (issue 3)."""
+
+    __tablename__ = "outbox"
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    topic: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|quarantined
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("ix_outbox_status_position", "status", "position"),)
+
+
+class AuditEntry(Base):
+    """Who did or approved a sensitive action: overrides, large discounts, no-sale, logins."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    at: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(64))
+    actor_id: Mapped[str | None] = mapped_column(String(36))
+    approved_by: Mapped[str | None] = mapped_column(String(36))
+    ref_id: Mapped[str | None] = mapped_column(String(36))
+    detail: Mapped[str] = mapped_column(Text, default="{}")
