@@ -62,10 +62,10 @@ _NOTES: dict[str, tuple[int, ...]] = {
 }
 
 
-def quick_cash_amounts(due: int, currency: str, count: int = 4) -> list[int]:
-    """Amounts a customer is likely to hand over: exact, then the next round figures.
+def quick_cash_amounts(due: int, currency: str, count: int = 6) -> list[int]:
+    """Amounts a customer is likely to hand over: exact, then `due` rounded up to each note.
 
-    E.g. 1.180.000 ₫ -> [1.180.000, 1.200.000, 1.500.000, 2.000.000].
+    E.g. 762.300 ₫ -> [762.300, 770.000, 780.000, 800.000, 1.000.000].
     """
     notes = _NOTES.get(currency, ())
     options: list[int] = [due]

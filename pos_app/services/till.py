@@ -1,0 +1,131 @@
+"""The till's use cases, called by the UI through its database worker.
+
+Why: one small facade over the local database for everything the Sell flow does — list the
+associates for the login screen, check a PIN, approve an override, turn a scan into an item,
+search, complete a sale — so that screens stay thin and every use case is testable without Qt.
+
+Thread: every method runs on the database worker (ui.tasks.TaskManager.run_db) or in a test;
+never on the UI thread (PIN checks are slow by design, queries touch the disk).
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, text
+
+from pos_app.auth import Approval, Associate, Permission, Role, verify_pin
+from pos_app.barcodes import ScanResult, gtin_lookup_keys, parse_scan
+from pos_app.basket import BasketSnapshot
+from pos_app.catalog import SellableItem
+from pos_app.db import catalog_queries
+from pos_app.money import minor_digits
+from pos_app.ports import Clock, utc_iso
+from pos_app.services.checkout import CompletedSale, complete_sale
+from pos_app.store_context import StoreContext
+from pos_app.tenders import Payment
+
+
+@dataclass(frozen=True, slots=True)
+class ScanLookup:
+    """What a scan turned into: an item to add (with a unit price and note) or a problem.
+
+    `problem` is "invalid" (not a barcode we can read; `error` says why) or "unknown" (a
+    valid code that is not in this store's catalog); the UI words both in its language.
+    """
+
+    scan: ScanResult
+    item: SellableItem | None
+    unit_price: int | None = None
+    note: str | None = None
+    error: str | None = None
+    problem: str | None = None
+
+
+class TillService:
+    def __init__(self, ctx: StoreContext, writer: Engine, reader: Engine, clock: Clock) -> None:
+        self.ctx = ctx
+        self._writer = writer
+        self._reader = reader
+        self._clock = clock
+
+    # --- associates ------------------------------------------------------------------------
+    def associates(self) -> list[Associate]:
+        with self._reader.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT id, code, name, role FROM associates WHERE store_id = :s AND active = 1"
+                " ORDER BY role DESC, name"), {"s": self.ctx.store_id}).all()
+        return [Associate(r[0], r[1], r[2], Role(r[3])) for r in rows]
+
+    def login(self, associate_id: str, pin: str) -> Associate | None:
+        """The associate when the PIN matches, else None (and an audit row either way)."""
+        with self._reader.connect() as conn:
+            row = conn.execute(text(
+                "SELECT id, code, name, role, pin_hash FROM associates"
+                " WHERE id = :id AND store_id = :s AND active = 1"),
+                {"id": associate_id, "s": self.ctx.store_id}).first()
+        ok = row is not None and verify_pin(row[4], pin)
+        self._audit("login" if ok else "login_failed", associate_id)
+        return Associate(row[0], row[1], row[2], Role(row[3])) if ok else None
+
+    def approve(self, pin: str, permission: Permission) -> Approval | None:
+        """Find an active associate holding `permission` whose PIN this is (manager override)."""
+        candidates = [a for a in self.associates() if a.can(permission)]
+        with self._reader.connect() as conn:
+            hashes = dict(conn.execute(text(
+                "SELECT id, pin_hash FROM associates WHERE store_id = :s AND active = 1"),
+                {"s": self.ctx.store_id}).all())
+        for assoc in candidates:
+            if verify_pin(hashes[assoc.id], pin):
+                return Approval(permission, assoc.id, assoc.name)
+        return None
+
+    # --- catalog ---------------------------------------------------------------------------
+    def lookup_scan(self, raw: str) -> ScanLookup:
+        scan = parse_scan(raw, self.ctx.barcode_rules, minor_digits(self.ctx.currency))
+        if scan.kind == "invalid":
+            return ScanLookup(scan, None, error=scan.error, problem="invalid")
+        with self._reader.connect() as conn:
+            if scan.kind in ("gtin", "gs1"):
+                item = catalog_queries.find_by_barcode(conn, self.ctx.store_id,
+                                                       gtin_lookup_keys(scan.gtin or scan.raw))
+            elif scan.kind == "internal":
+                item = (catalog_queries.find_by_barcode(conn, self.ctx.store_id, [scan.raw])
+                        or catalog_queries.find_by_sku(conn, self.ctx.store_id, scan.raw))
+            else:  # variable price / weight: the item code is kept as an in-store barcode
+                item = catalog_queries.find_by_barcode(
+                    conn, self.ctx.store_id, [f"PLU-{scan.item_code}"])
+        if item is None:
+            return ScanLookup(scan, None, problem="unknown",
+                              error=f"Unknown barcode {scan.raw}: not in this store's catalog")
+        if scan.kind == "variable_price":
+            return ScanLookup(scan, item, unit_price=scan.embedded_value,
+                              note=f"price label {scan.raw}")
+        if scan.kind == "variable_weight":
+            grams = scan.embedded_value or 0
+            price = (item.price_minor * grams + 500) // 1000  # per-kg price, half-up to minor
+            return ScanLookup(scan, item, unit_price=price, note=f"{grams / 1000:.3f} kg")
+        return ScanLookup(scan, item)
+
+    def search(self, query: str, limit: int = 30) -> list[SellableItem]:
+        with self._reader.connect() as conn:
+            return catalog_queries.search_items(conn, self.ctx.store_id, query, limit)
+
+    # --- sales -----------------------------------------------------------------------------
+    def complete_sale(self, snap: BasketSnapshot, payments: tuple[Payment, ...],
+                      associate_id: str, sale_id: str | None = None) -> CompletedSale:
+        return complete_sale(self._writer, self.ctx, snap, payments, associate_id, self._clock,
+                             sale_id)
+
+    def pending_events(self) -> int:
+        with self._reader.connect() as conn:
+            return conn.execute(text(
+                "SELECT count(*) FROM outbox WHERE status = 'pending'")).scalar_one()
+
+    def _audit(self, action: str, actor_id: str | None, detail: str = "{}") -> None:
+        with self._writer.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO audit_log(id, at, action, actor_id, approved_by, ref_id, detail)"
+                " VALUES (:id, :at, :a, :actor, NULL, NULL, :d)"),
+                {"id": str(uuid.uuid4()), "at": utc_iso(self._clock.now_utc()), "a": action,
+                 "actor": actor_id, "d": detail})

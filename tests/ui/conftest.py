@@ -1,0 +1,57 @@
+"""Fixtures for UI tests: a real app built by the composition root on a real SQLite file.
+
+Screenshots go to tests/_artifacts/screenshots/ (git-ignored) so people can look at them.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SHOTS = Path(__file__).resolve().parent.parent / "_artifacts" / "screenshots"
+
+
+@pytest.fixture
+def shots_dir() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+@pytest.fixture
+def make_app(qtbot, tmp_path, qapp):
+    """Factory: make_app(store="hcm", layout="counter", lang="en") -> ui.app.App, shown."""
+    from ui.app import build_app
+    from ui.i18n import install_language
+    from ui.theme import LayoutMode
+
+    apps = []
+
+    def factory(store: str = "hcm", layout: str = "counter", lang: str = "en"):
+        app = build_app(tmp_path / f"{store}-{layout}-{lang}.sqlite3", layout=LayoutMode(layout),
+                        lang=lang, demo_store=store, qt=qapp)
+        qtbot.addWidget(app.window)
+        app.window.show()
+        qtbot.waitUntil(lambda: app.window.login.tiles.count() > 0, timeout=10_000)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        app.close()
+    install_language(qapp, "en")
+
+
+def sign_in(qtbot, app, code: str, pin: str) -> None:
+    """Tap the associate's tile and type the PIN on the login screen, as a person would."""
+    from PySide6.QtCore import Qt
+
+    login = app.window.login
+    qtbot.mouseClick(login.findChild(type(login.sign_in), f"tile_{code}"), Qt.MouseButton.LeftButton)
+    for digit in pin:
+        qtbot.mouseClick(login.keypad.findChild(type(login.sign_in), f"key_{digit}"),
+                         Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(login.sign_in, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: app.window.associate is not None, timeout=10_000)

@@ -1,0 +1,119 @@
+"""The composition root: builds the object graph once and starts the Qt app.
+
+Why: DESIGN.md §2 — one place creates engines, services, workers and windows; nothing is
+created at import time. `pos-app --demo` opens the demo store (created on first run in the
+user data directory, or wherever --db points).
+
+    pos-app --demo [--store hcm|nyc] [--layout counter|tablet] [--lang en|vi] [--db PATH]
+
+Runs on the main (UI) thread; start-up database work (migrations, demo load, store context)
+runs before the window exists, which is the one time the UI has nothing to show yet.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from PySide6.QtWidgets import QApplication
+
+from pos_app.db.engine import make_engine
+from pos_app.db.migrate import upgrade
+from pos_app.demo_store import load_demo
+from pos_app.ports import SystemClock
+from pos_app.services.till import TillService
+from pos_app.store_context import load_store_context
+from pos_app.wedge_detector import WedgeSettings
+from ui.i18n import install_language
+from ui.scanner_filter import WedgeScannerFilter
+from ui.services import AppServices
+from ui.shell import MainWindow
+from ui.tasks import TaskManager
+from ui.theme import LayoutMode, apply_theme
+
+
+@dataclass
+class App:
+    """Everything the running app owns; `close()` releases it (tests call it too)."""
+
+    qt: QApplication
+    services: AppServices
+    window: MainWindow
+    scanner: WedgeScannerFilter
+    engines: tuple
+
+    def close(self) -> None:
+        self.scanner.uninstall()
+        self.window.idle_timer.stop()
+        self.window.sync_timer.stop()
+        QApplication.instance().removeEventFilter(self.window._idle)
+        self.window.close()
+        self.window.deleteLater()
+        self.services.tasks.shutdown()
+        for engine in self.engines:
+            engine.dispose()
+
+
+def default_db_path(store: str) -> Path:
+    return Path(user_data_dir("storeline", "storeline")) / f"demo-{store}.sqlite3"
+
+
+def build_app(db_path: Path, *, layout: LayoutMode, lang: str, demo_store: str | None,
+              qt: QApplication | None = None) -> App:
+    """Open (and upgrade) the database, load the store, and build the window."""
+    qt = qt or QApplication.instance() or QApplication(sys.argv[:1])
+    writer = make_engine(db_path)
+    if demo_store:
+        load_demo(writer, demo_store)
+    else:
+        upgrade(writer)
+    reader = make_engine(db_path, readonly=True)
+    with reader.connect() as conn:
+        ctx = load_store_context(conn)
+    apply_theme(qt, layout)
+    install_language(qt, lang)
+    tasks = TaskManager()
+    till = TillService(ctx, writer, reader, SystemClock())
+    services = AppServices(ctx=ctx, till=till, tasks=tasks, layout=layout, language=lang)
+    window = MainWindow(services)
+    scanner = WedgeScannerFilter(WedgeSettings(), qt)
+    scanner.scanned.connect(window.handle_scan)
+    scanner.install(qt)
+    if layout is LayoutMode.TABLET:
+        window.resize(800, 1280)
+    else:
+        window.resize(1366, 768)
+    return App(qt, services, window, scanner, (writer, reader))
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="pos-app", description="Storeline point of sale")
+    p.add_argument("--demo", action="store_true", help="open the demo store (created on first run)")
+    p.add_argument("--store", choices=["hcm", "nyc"], default="hcm", help="which demo store")
+    p.add_argument("--db", type=Path, help="device database file")
+    p.add_argument("--layout", choices=[m.value for m in LayoutMode], default="counter")
+    p.add_argument("--lang", choices=["en", "vi"], default=None)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if not args.demo and args.db is None:
+        print("Nothing to open: use --demo, or --db PATH for an enrolled device.", file=sys.stderr)
+        return 2
+    db_path = args.db or default_db_path(args.store)
+    lang = args.lang or ("vi" if args.store == "hcm" else "en")
+    qt = QApplication(sys.argv[:1])
+    app = build_app(db_path, layout=LayoutMode(args.layout), lang=lang,
+                    demo_store=args.store if args.demo else None, qt=qt)
+    app.window.show()
+    print(f"Storeline: {app.services.ctx.store_name} · database {db_path}", flush=True)
+    code = qt.exec()
+    app.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

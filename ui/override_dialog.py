@@ -1,0 +1,78 @@
+"""Manager override: a manager types their PIN to allow an action the associate may not do.
+
+Why: large discounts and price overrides need a second person; the approval is recorded with
+the approver's id (checkout writes it to the audit log). The PIN check runs on the database
+worker; the dialog stays responsive. UI thread only.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+
+from pos_app.auth import Approval, Permission
+from ui.keypad import Keypad
+from ui.services import AppServices
+
+
+class OverrideDialog(QDialog):
+    def __init__(self, services: AppServices, permission: Permission, reason: str,
+                 parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("OverrideDialog")
+        self.setWindowTitle(self.tr("Manager approval"))
+        self.setModal(True)
+        self._services = services
+        self._permission = permission
+        self.approval: Approval | None = None
+
+        self.explain = QLabel(reason, self)
+        self.explain.setWordWrap(True)
+        self.prompt = QLabel(self.tr("A manager enters their PIN to approve."), self)
+        self.pin = QLineEdit(self)
+        self.pin.setObjectName("ManagerPin")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(8)
+        self.pin.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pin.returnPressed.connect(self.submit)
+        self.error = QLabel(self)
+        self.error.setObjectName("Banner")
+        self.error.setProperty("level", "error")
+        self.error.hide()
+        pad = Keypad("OK", self)
+        pad.digit.connect(lambda k: self.submit() if k == "OK" else self.pin.insert(k))
+        pad.backspace.connect(self.pin.backspace)
+        pad.cleared.connect(self.pin.clear)
+        self.approve_btn = QPushButton(self.tr("Approve"), self)
+        self.approve_btn.setProperty("role", "primary")
+        self.approve_btn.clicked.connect(self.submit)
+        cancel = QPushButton(self.tr("Cancel"), self)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.approve_btn)
+        col = QVBoxLayout(self)
+        for w in (self.explain, self.prompt, self.pin, self.error, pad):
+            col.addWidget(w)
+        col.addLayout(buttons)
+
+    def submit(self) -> None:
+        pin = self.pin.text()
+        self.pin.clear()
+        if not pin:
+            return
+        self.approve_btn.setEnabled(False)
+        self._services.tasks.run_db(lambda: self._services.till.approve(pin, self._permission),
+                                    self._done, lambda exc: self._show_error(str(exc)))
+
+    def _done(self, approval: Approval | None) -> None:
+        self.approve_btn.setEnabled(True)
+        if approval is None:
+            self._show_error(self.tr("That PIN cannot approve this."))
+            return
+        self.approval = approval
+        self.accept()
+
+    def _show_error(self, message: str) -> None:
+        self.approve_btn.setEnabled(True)
+        self.error.setText(message)
+        self.error.show()

@@ -1,0 +1,94 @@
+"""Ask for a discount: percent or amount, with a reason (UI thread only).
+
+Why: every discount carries a reason for the audit and the receipt; presets make the common
+ones one tap. Whether it needs a manager is decided by the Sell screen after this dialog.
+"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QVBoxLayout)
+
+from pos_app.money import Money
+from pos_app.pricing import Discount, DiscountKind
+from ui.keypad import Keypad
+
+
+class DiscountDialog(QDialog):
+    def __init__(self, title: str, currency: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("DiscountDialog")
+        self.setWindowTitle(title)
+        self._currency = currency
+        self.discount: Discount | None = None
+        self.percent_btn = QPushButton(self.tr("Percent %"), self)
+        self.amount_btn = QPushButton(self.tr("Amount"), self)
+        group = QButtonGroup(self)
+        for b in (self.percent_btn, self.amount_btn):
+            b.setCheckable(True)
+            group.addButton(b)
+        self.percent_btn.setChecked(True)
+        self.value = QLineEdit(self)
+        self.value.setObjectName("DiscountValue")
+        self.value.setPlaceholderText(self.tr("Value"))
+        self.reason = QComboBox(self)
+        self.reason.setObjectName("DiscountReason")
+        self.reason.setEditable(True)
+        self.reason.addItems([self.tr("Damaged item"), self.tr("Price match"),
+                              self.tr("Loyal customer"), self.tr("Staff discount"),
+                              self.tr("Promotion")])
+        self.reason.setCurrentIndex(-1)
+        self.reason.lineEdit().setPlaceholderText(self.tr("Reason (required)"))
+        self.error = QLabel(self)
+        self.error.setObjectName("Banner")
+        self.error.setProperty("level", "error")
+        self.error.hide()
+        pad = Keypad(".", self)
+        pad.digit.connect(self.value.insert)
+        pad.backspace.connect(self.value.backspace)
+        pad.cleared.connect(self.value.clear)
+        ok = QPushButton(self.tr("Apply"), self)
+        ok.setObjectName("ApplyDiscount")
+        ok.setProperty("role", "primary")
+        ok.clicked.connect(self.submit)
+        cancel = QPushButton(self.tr("Cancel"), self)
+        cancel.clicked.connect(self.reject)
+        kinds = QHBoxLayout()
+        kinds.addWidget(self.percent_btn)
+        kinds.addWidget(self.amount_btn)
+        buttons = QHBoxLayout()
+        buttons.addWidget(cancel)
+        buttons.addWidget(ok)
+        col = QVBoxLayout(self)
+        col.addLayout(kinds)
+        col.addWidget(self.value)
+        col.addWidget(self.reason)
+        col.addWidget(self.error)
+        col.addWidget(pad)
+        col.addLayout(buttons)
+
+    def set_values(self, percent: bool, value: str, reason: str) -> None:
+        """Fill the form (used by tests and by 'repeat last discount')."""
+        (self.percent_btn if percent else self.amount_btn).setChecked(True)
+        self.value.setText(value)
+        self.reason.setEditText(reason)
+
+    def submit(self) -> None:
+        reason = self.reason.currentText().strip()
+        text = self.value.text().strip()
+        try:
+            if self.percent_btn.isChecked():
+                # Basis points are hundredths of a percent, so parse with two decimals:
+                # "12.5" -> 1250 bp. "USD" only lends its two-decimal precision here.
+                basis_points = Money.parse(text, "USD").minor
+                discount = Discount(DiscountKind.PERCENT, basis_points, reason)
+            else:
+                discount = Discount(DiscountKind.AMOUNT, Money.parse(text, self._currency).minor,
+                                    reason)
+            if discount.value == 0:
+                raise ValueError(self.tr("Enter a discount above zero"))
+        except ValueError as exc:
+            self.error.setText(str(exc) if text else self.tr("Enter a value"))
+            self.error.show()
+            return
+        self.discount = discount
+        self.accept()

@@ -1,0 +1,27 @@
+"""What screens are given: the object graph built once by the composition root (ui/app.py).
+
+Why: no global singletons (DESIGN.md §2). Every screen receives this small bundle and reaches
+the database only through `tasks` (background threads) and `till` (use cases).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pos_app.money import format_money
+from pos_app.services.till import TillService
+from pos_app.store_context import StoreContext
+from ui.tasks import TaskManager
+from ui.theme import LayoutMode
+
+
+@dataclass
+class AppServices:
+    ctx: StoreContext
+    till: TillService
+    tasks: TaskManager
+    layout: LayoutMode
+    language: str = "en"
+
+    def money(self, minor: int) -> str:
+        """Format an amount of the store's currency for the store's locale (Babel)."""
+        return format_money(minor, self.ctx.currency, self.ctx.locale)

@@ -1,0 +1,250 @@
+"""The app shell: login/lock, navigation between screens, the sync state line, idle lock.
+
+Why: later issues plug their screens (Customers, Returns, Pickups, Orders, Manager) into the
+navigation without touching the Sell flow. Every screen shows the sync state (DESIGN.md §5);
+until the HQ sync of a later issue exists it says plainly that sales are kept on this device.
+The shell also routes scanner input to the screen that is showing. UI thread only.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QApplication, QBoxLayout, QButtonGroup, QComboBox, QFormLayout,
+                               QHBoxLayout, QLabel, QMainWindow, QPushButton, QStackedWidget,
+                               QVBoxLayout, QWidget)
+
+from pos_app.auth import Associate
+from ui.i18n import LANGUAGES, install_language
+from ui.login_screen import LoginScreen
+from ui.sell.sell_screen import SellScreen
+from ui.services import AppServices
+from ui.theme import LayoutMode
+
+NAV = ["sell", "customers", "returns", "pickups", "orders", "manager", "settings"]
+
+
+class PlannedScreen(QWidget):
+    """A navigation target whose screen arrives in a later release; says so plainly."""
+
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.label = QLabel(self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        QVBoxLayout(self).addWidget(self.label)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.label.setText(self.tr("This screen is not available in this version yet."))
+
+
+class SettingsScreen(QWidget):
+    language_chosen = Signal(str)
+
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.language = QComboBox(self)
+        self.language.setObjectName("LanguageChoice")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(list(LANGUAGES).index(services.language))
+        self.language.activated.connect(lambda i: self.language_chosen.emit(self.language.itemData(i)))
+        self.form = QFormLayout(self)
+        self.lang_label = QLabel(self)
+        self.store_label = QLabel(self)
+        self.device_label = QLabel(self)
+        ctx = services.ctx
+        self.form.addRow(self.lang_label, self.language)
+        self.form.addRow(self.store_label, QLabel(f"{ctx.store_name} ({ctx.store_code})", self))
+        self.form.addRow(self.device_label, QLabel(f"{ctx.device_code} · {ctx.device_id}", self))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.lang_label.setText(self.tr("Language"))
+        self.store_label.setText(self.tr("Store"))
+        self.device_label.setText(self.tr("Device"))
+
+
+class _IdleWatcher(QObject):
+    """Restarts the idle timer on any user input anywhere in the app."""
+
+    def __init__(self, timer: QTimer) -> None:
+        super().__init__()
+        self._timer = timer
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
+                            QEvent.Type.TouchBegin):
+            self._timer.start()
+        return False
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: AppServices) -> None:
+        super().__init__()
+        self.services = services
+        self.associate: Associate | None = None
+        self.setWindowTitle("Storeline")
+        self.login = LoginScreen(services, self)
+        self.login.logged_in.connect(self.on_login)
+        self.sell = SellScreen(services, self)
+        self.sell.sale_completed.connect(lambda _s: self.refresh_sync_state())
+        self.settings = SettingsScreen(services, self)
+        self.settings.language_chosen.connect(self.set_language)
+        self.screens: dict[str, QWidget] = {"sell": self.sell, "settings": self.settings}
+        for key in NAV:
+            self.screens.setdefault(key, PlannedScreen(key, self))
+
+        self.content = QStackedWidget(self)
+        for key in NAV:
+            self.content.addWidget(self.screens[key])
+        self.nav_group = QButtonGroup(self)
+        self.nav_buttons: dict[str, QPushButton] = {}
+        nav = QWidget(self)
+        nav.setObjectName("NavRail")
+        tablet = services.layout is LayoutMode.TABLET
+        nav_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight if tablet else QBoxLayout.Direction.TopToBottom, nav)
+        nav_layout.setContentsMargins(6, 6, 6, 6)
+        for key in NAV:
+            btn = QPushButton(nav)
+            btn.setObjectName(f"nav_{key}")
+            btn.setProperty("role", "nav")
+            btn.setCheckable(True)
+            btn.clicked.connect(lambda _=False, k=key: self.show_screen(k))
+            self.nav_group.addButton(btn)
+            self.nav_buttons[key] = btn
+            nav_layout.addWidget(btn)
+        if not tablet:
+            nav_layout.addStretch(1)
+
+        self.who = QLabel(self)
+        self.who.setObjectName("WhoLabel")
+        self.lock_btn = QPushButton(self)
+        self.lock_btn.setObjectName("LockButton")
+        self.lock_btn.clicked.connect(self.lock)
+        top = QHBoxLayout()
+        top.setContentsMargins(8, 4, 8, 0)
+        self.store_title = QLabel(f"<b>{services.ctx.store_name}</b>", self)
+        top.addWidget(self.store_title)
+        top.addStretch(1)
+        top.addWidget(self.who)
+        top.addWidget(self.lock_btn)
+
+        status = QWidget(self)
+        status.setObjectName("StatusBar")
+        status_row = QHBoxLayout(status)
+        status_row.setContentsMargins(8, 2, 8, 2)
+        self.sync_label = QLabel(self)
+        self.sync_label.setObjectName("SyncState")
+        status_row.addWidget(self.sync_label)
+        status_row.addStretch(1)
+
+        body = QWidget(self)
+        body_col = QVBoxLayout(body)
+        body_col.setContentsMargins(0, 0, 0, 0)
+        body_col.addLayout(top)
+        body_col.addWidget(self.content, 1)
+        main = QWidget(self)
+        main_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom if tablet else QBoxLayout.Direction.LeftToRight, main)
+        main_layout.setContentsMargins(0, 0, 0, 0)
+        main_layout.setSpacing(0)
+        if tablet:
+            main_layout.addWidget(body, 1)
+            main_layout.addWidget(nav)
+        else:
+            main_layout.addWidget(nav)
+            main_layout.addWidget(body, 1)
+
+        self.root = QStackedWidget(self)
+        self.root.addWidget(self.login)
+        shell = QWidget(self)
+        shell.setObjectName("Shell")
+        shell_col = QVBoxLayout(shell)
+        shell_col.setContentsMargins(0, 0, 0, 0)
+        shell_col.setSpacing(0)
+        shell_col.addWidget(main, 1)
+        shell_col.addWidget(status)
+        self.root.addWidget(shell)
+        self.setCentralWidget(self.root)
+
+        self.idle_timer = QTimer(self, singleShot=True)
+        self.idle_timer.setInterval(max(services.ctx.idle_lock_seconds, 10) * 1000)
+        self.idle_timer.timeout.connect(self.lock)
+        self._idle = _IdleWatcher(self.idle_timer)
+        QApplication.instance().installEventFilter(self._idle)
+        self.sync_timer = QTimer(self, interval=5000)
+        self.sync_timer.timeout.connect(self.refresh_sync_state)
+        self.retranslate()
+        self.show_screen("sell")
+        self.root.setCurrentWidget(self.login)
+        self.login.load()
+
+    # --- session -------------------------------------------------------------------------------
+    def on_login(self, associate: Associate) -> None:
+        self.associate = associate
+        self.sell.set_associate(associate)
+        self._show_who()
+        self.root.setCurrentIndex(1)
+        self.idle_timer.start()
+        self.sync_timer.start()
+        self.refresh_sync_state()
+        self.sell.search.setFocus()
+
+    def _show_who(self) -> None:
+        if self.associate is None:
+            self.who.setText("")
+            return
+        roles = {"associate": self.tr("Associate"), "cashier": self.tr("Cashier"),
+                 "manager": self.tr("Manager")}
+        self.who.setText(f"{self.associate.name} · {roles[self.associate.role.value]}")
+
+    def lock(self) -> None:
+        """Lock the till (idle or on request): the basket is kept for the next sign-in."""
+        if self.sell.active_dialog is not None:
+            self.sell.active_dialog.reject()
+        self.associate = None
+        self.sell.set_associate(None)
+        self.idle_timer.stop()
+        self.root.setCurrentWidget(self.login)
+        self.login.load()
+
+    def handle_scan(self, code: str) -> None:
+        """Scanner input from the app-wide wedge filter (or a serial scanner)."""
+        if self.associate is None:
+            return  # locked: scans are ignored; the login screen does not take barcodes
+        self.show_screen("sell")
+        self.sell.handle_scan(code)
+
+    def show_screen(self, key: str) -> None:
+        self.content.setCurrentWidget(self.screens[key])
+        self.nav_buttons[key].setChecked(True)
+
+    # --- language and status -------------------------------------------------------------------
+    def set_language(self, lang: str) -> None:
+        install_language(QApplication.instance(), lang)
+        self.services.language = lang
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        names = {"sell": self.tr("Sell"), "customers": self.tr("Customers"),
+                 "returns": self.tr("Returns"), "pickups": self.tr("Pickups"),
+                 "orders": self.tr("Orders"), "manager": self.tr("Manager"),
+                 "settings": self.tr("Settings")}
+        for key, btn in self.nav_buttons.items():
+            btn.setText(names[key])
+        self.lock_btn.setText(self.tr("Lock"))
+        self._show_who()
+        for screen in (self.login, self.sell, self.settings, *self.screens.values()):
+            if hasattr(screen, "retranslate"):
+                screen.retranslate()
+        self.refresh_sync_state()
+
+    def refresh_sync_state(self) -> None:
+        self.services.tasks.run_db(self.services.till.pending_events, self._show_sync_state,
+                                   lambda _e: None)
+
+    def _show_sync_state(self, pending: int) -> None:
+        self.sync_label.setText(
+            self.tr("Offline: HQ sync is not set up · %1 sales kept on this device, waiting to sync")
+            .replace("%1", str(pending)))
