@@ -8,7 +8,6 @@ typing are replayed, in order, to the widget that had focus.
 
 Thread: UI (main) thread only -- Qt calls application event filters there; the
 timer and ``scanned`` live there too.  Nothing here blocks or does I/O.
-
 * Replays and PASSed keys are re-sent *synchronously* (``QApplication.sendEvent``)
   as copies, so a later key can never overtake them (posted events could).  Our
   copies are recognised by C++ address and let through.
@@ -43,17 +42,14 @@ _KEY_TYPES = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.Shortcut
 _MODIFIER_KEYS = frozenset(getattr(Qt.Key, f"Key_{n}") for n in (
     "Shift Control Alt Meta AltGr CapsLock NumLock ScrollLock Super_L Super_R Hyper_L Hyper_R "
     "Mode_switch").split())
-_CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-_SHORTCUT_MODS = _CTRL_ALT | Qt.KeyboardModifier.MetaModifier
+_M = Qt.KeyboardModifier
+_CTRL_ALT = _M.ControlModifier | _M.AltModifier
+_SHORTCUT_MODS = _CTRL_ALT | _M.MetaModifier
 _GS = "\x1d"
 
 
 def _monotonic_ms() -> float:
     return time.monotonic() * 1000.0
-
-
-def _addr(obj: object) -> int:  # C++ address: identifies an event across wrappers
-    return shiboken6.getCppPointer(obj)[0]
 
 
 @dataclass
@@ -87,14 +83,14 @@ class WedgeScannerFilter(QObject):
         self._offset = 0.0  # event-timestamp base minus clock base
         self._held: list[_Key] = []  # parallel to detector.held
         self._down: dict[int, _Key] = {}  # swallowed presses awaiting their release
-        self._own: set[int] = set()  # addresses of our copies being delivered
-        self._sending: list[tuple[int, str]] = []  # (key, text) of copies being sent
+        self._sending: list[tuple[int, int, str]] = []  # our copies in flight: (addr, key, text)
         self._app: QApplication | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.poll)
 
     def install(self, app: QApplication | None = None) -> None:
+        """Install on ``app`` (default: the running QApplication)."""
         self._app = app or QApplication.instance()
         self._app.installEventFilter(self)
 
@@ -102,7 +98,7 @@ class WedgeScannerFilter(QObject):
         """Remove the filter; anything still held is replayed as typing."""
         if self._app is not None:
             self._app.removeEventFilter(self)
-            self._app = None
+        self._app = None
         self._timer.stop()
         self._apply(self.detector.abort(self._now()), None)
 
@@ -116,8 +112,7 @@ class WedgeScannerFilter(QObject):
         return float(ts) if ts else self._now()
 
     def poll(self) -> None:
-        """Timer callback (public so tests with a fake clock can call it): ends a
-        stalled burst -- replays it as typing or completes a suffix-less scan."""
+        """Timer callback, public for fake-clock tests: end a stalled burst."""
         self._apply(self.detector.tick(self._now()), None)
 
     def _arm(self) -> None:
@@ -130,26 +125,24 @@ class WedgeScannerFilter(QObject):
         """'modifier', 'feed' (candidate barcode character) or 'other'."""
         if ev.key() in _MODIFIER_KEYS:
             return "modifier"
-        text, mods = ev.text(), ev.modifiers() & _SHORTCUT_MODS
+        text, mods, s = ev.text(), ev.modifiers() & _SHORTCUT_MODS, self.detector.settings
         if len(text) != 1 or ev.isAutoRepeat():
             return "other"
-        if text == _GS or (mods == _CTRL_ALT and text.isprintable()):
-            return "feed"
-        if mods:
-            return "other"
-        s = self.detector.settings
-        return "feed" if text.isprintable() or text in s.suffixes or text in s.prefix else "other"
+        plain = mods == _M.NoModifier and (text in s.suffixes or text in s.prefix)
+        printable = mods in (_M.NoModifier, _CTRL_ALT) and text.isprintable()  # Ctrl+Alt: AltGr
+        return "feed" if text == _GS or plain or printable else "other"
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         etype = event.type()
         if etype not in _KEY_TYPES or not isinstance(watched, QWidget):
             return False  # QWidgetWindow forwards key events to the widget: act there
-        if _addr(event) in self._own:
-            return False
+        addr = shiboken6.getCppPointer(event)[0]  # identifies the event across wrappers
+        if any(a == addr for a, _, _ in self._sending):
+            return False  # our own copy (also while it propagates to parents)
         if etype == QEvent.Type.KeyRelease:
             return self._on_release(event)
         override = etype == QEvent.Type.ShortcutOverride
-        if override and (event.key(), event.text()) in self._sending[-1:]:
+        if override and self._sending and self._sending[-1][1:] == (event.key(), event.text()):
             return False  # Qt's override for our own copy: normal shortcut handling
         kind = self._kind(event)
         if kind != "feed":
@@ -201,25 +194,21 @@ class WedgeScannerFilter(QObject):
     def _replay(self, rec: _Key) -> None:
         rec.state = "replayed"
         target = rec.target if shiboken6.isValid(rec.target) else QApplication.focusWidget()
-        if target is None:
-            return
-        self._send(target, rec.event(QEvent.Type.KeyPress), rec)
-        if rec.released:
-            self._down.pop(rec.key, None)
+        if target is not None:
+            self._send(target, rec.event(QEvent.Type.KeyPress), rec)
+        if target is not None and rec.released:
+            if self._down.get(rec.key) is rec:  # not a newer press of the same key
+                del self._down[rec.key]
             self._send(target, rec.event(QEvent.Type.KeyRelease), rec)
 
     def _send(self, target: QWidget, ev: QKeyEvent, rec: _Key) -> None:
-        addr = _addr(ev)
-        self._own.add(addr)
-        self._sending.append((rec.key, rec.text))
+        self._sending.append((shiboken6.getCppPointer(ev)[0], rec.key, rec.text))
         try:
             QApplication.sendEvent(target, ev)
         finally:
             self._sending.pop()
-            self._own.discard(addr)
 
 
-_M = Qt.KeyboardModifier
 _SPECIAL = {"\r": (Qt.Key.Key_Return, _M.NoModifier), "\n": (Qt.Key.Key_Enter, _M.KeypadModifier),
             "\t": (Qt.Key.Key_Tab, _M.NoModifier), _GS: (Qt.Key.Key_BracketRight, _M.ControlModifier)}
 

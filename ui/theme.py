@@ -35,7 +35,7 @@ QPushButton:disabled { color: #8a96a3; background: #eef1f5; }
 QPushButton[role="primary"] { background: %(primary)s; color: white; border: none; font-weight: bold; }
 QPushButton[role="danger"] { background: %(danger)s; color: white; border: none; }
 QPushButton[role="nav"] { text-align: left; background: transparent; border: none; color: #dfe8f1; }
-QPushButton[role="nav"]:checked { background: rgba(255,255,255,0.16); color: white; font-weight: bold; }
+QPushButton[role="nav"]:checked { background: rgba(255,255,255,0.18); color: white; }
 #NavRail { background: #17344d; }
 #NavRail QLabel { color: #dfe8f1; }
 QLineEdit { min-height: %(target)dpx; padding: 2px 8px; border: 1px solid #b9c4d0; border-radius: 6px; background: white; }

@@ -160,47 +160,58 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell.py" line="222" />
+        <location filename="../../ui/shell.py" line="230" />
         <source>Sell</source>
         <translation>Bán hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="222" />
+        <location filename="../../ui/shell.py" line="230" />
         <source>Customers</source>
         <translation>Khách hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="223" />
+        <location filename="../../ui/shell.py" line="231" />
         <source>Returns</source>
         <translation>Đổi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="223" />
+        <location filename="../../ui/shell.py" line="231" />
         <source>Pickups</source>
         <translation>Nhận hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="224" />
+        <location filename="../../ui/shell.py" line="232" />
         <source>Orders</source>
         <translation>Đơn hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="224" />
+        <location filename="../../ui/shell.py" line="199" />
+        <location filename="../../ui/shell.py" line="232" />
         <source>Manager</source>
         <translation>Quản lý</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="225" />
+        <location filename="../../ui/shell.py" line="198" />
+        <source>Associate</source>
+        <translation>Nhân viên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="198" />
+        <source>Cashier</source>
+        <translation>Thu ngân</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="233" />
         <source>Settings</source>
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="228" />
+        <location filename="../../ui/shell.py" line="236" />
         <source>Lock</source>
         <translation>Khóa</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="240" />
+        <location filename="../../ui/shell.py" line="249" />
         <source>Offline: HQ sync is not set up · %1 sales kept on this device, waiting to sync</source>
         <translation>Ngoại tuyến: chưa kết nối đồng bộ HQ · %1 đơn lưu trên máy, chờ đồng bộ</translation>
     </message>
@@ -272,151 +283,156 @@
 <context>
     <name>SellScreen</name>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="178" />
+        <location filename="../../ui/sell/sell_screen.py" line="182" />
         <source>Scan a barcode or search products</source>
         <translation>Quét mã vạch hoặc tìm sản phẩm</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="179" />
+        <location filename="../../ui/sell/sell_screen.py" line="183" />
         <source>Item</source>
         <translation>Sản phẩm</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="179" />
+        <location filename="../../ui/sell/sell_screen.py" line="183" />
         <source>Qty</source>
         <translation>SL</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="179" />
+        <location filename="../../ui/sell/sell_screen.py" line="183" />
         <source>Price</source>
         <translation>Đơn giá</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="179" />
+        <location filename="../../ui/sell/sell_screen.py" line="183" />
         <source>Amount</source>
         <translation>Thành tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="180" />
+        <location filename="../../ui/sell/sell_screen.py" line="184" />
         <source>Subtotal</source>
         <translation>Tạm tính</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="181" />
+        <location filename="../../ui/sell/sell_screen.py" line="185" />
         <source>Discounts</source>
         <translation>Giảm giá</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="182" />
+        <location filename="../../ui/sell/sell_screen.py" line="186" />
         <source>VAT included</source>
         <translation>Đã gồm VAT</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="183" />
+        <location filename="../../ui/sell/sell_screen.py" line="187" />
         <source>Sales tax</source>
         <translation>Thuế bán hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="184" />
+        <location filename="../../ui/sell/sell_screen.py" line="188" />
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="185" />
+        <location filename="../../ui/sell/sell_screen.py" line="189" />
         <source>Quantity</source>
         <translation>Số lượng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="186" />
+        <location filename="../../ui/sell/sell_screen.py" line="190" />
         <source>Remove</source>
         <translation>Xóa dòng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="187" />
-        <location filename="../../ui/sell/sell_screen.py" line="318" />
+        <location filename="../../ui/sell/sell_screen.py" line="191" />
+        <location filename="../../ui/sell/sell_screen.py" line="328" />
         <source>Line discount</source>
         <translation>Giảm giá dòng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="188" />
-        <location filename="../../ui/sell/sell_screen.py" line="318" />
+        <location filename="../../ui/sell/sell_screen.py" line="192" />
+        <location filename="../../ui/sell/sell_screen.py" line="328" />
         <source>Basket discount</source>
         <translation>Giảm giá đơn</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="189" />
-        <location filename="../../ui/sell/sell_screen.py" line="352" />
+        <location filename="../../ui/sell/sell_screen.py" line="193" />
+        <location filename="../../ui/sell/sell_screen.py" line="362" />
         <source>Change price</source>
         <translation>Đổi giá</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="190" />
+        <location filename="../../ui/sell/sell_screen.py" line="194" />
         <source>Void basket</source>
         <translation>Hủy giỏ hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="191" />
+        <location filename="../../ui/sell/sell_screen.py" line="195" />
         <source>Pay cash</source>
         <translation>Trả tiền mặt</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="210" />
-        <source>Unknown barcode</source>
-        <translation>Mã vạch không có trong danh mục</translation>
+        <location filename="../../ui/sell/sell_screen.py" line="216" />
+        <source>Unknown barcode %1: not in this store's catalog. Nothing was added.</source>
+        <translation>Mã vạch %1 không có trong danh mục của cửa hàng. Chưa thêm gì.</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="240" />
+        <location filename="../../ui/sell/sell_screen.py" line="219" />
+        <source>Not a valid barcode: %1. Nothing was added.</source>
+        <translation>Mã vạch không hợp lệ: %1. Chưa thêm gì.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/sell_screen.py" line="250" />
         <source>No products match</source>
         <translation>Không có sản phẩm phù hợp</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="275" />
+        <location filename="../../ui/sell/sell_screen.py" line="285" />
         <source>Added %1</source>
         <translation>Đã thêm %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="287" />
+        <location filename="../../ui/sell/sell_screen.py" line="297" />
         <source>Quantity: %1</source>
         <translation>Số lượng: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="292" />
+        <location filename="../../ui/sell/sell_screen.py" line="302" />
         <source>Type a quantity on the keypad, then press Quantity</source>
         <translation>Nhập số lượng trên bàn phím số, rồi bấm Số lượng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="316" />
-        <location filename="../../ui/sell/sell_screen.py" line="349" />
+        <location filename="../../ui/sell/sell_screen.py" line="326" />
+        <location filename="../../ui/sell/sell_screen.py" line="359" />
         <source>Add an item first</source>
         <translation>Hãy thêm sản phẩm trước</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="342" />
+        <location filename="../../ui/sell/sell_screen.py" line="352" />
         <source>A discount above %1 % needs a manager.</source>
         <translation>Giảm giá trên %1 % cần quản lý duyệt.</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="353" />
+        <location filename="../../ui/sell/sell_screen.py" line="363" />
         <source>New unit price for %1</source>
         <translation>Đơn giá mới cho %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="359" />
+        <location filename="../../ui/sell/sell_screen.py" line="369" />
         <source>Changing a price needs a manager.</source>
         <translation>Đổi giá cần quản lý duyệt.</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="390" />
+        <location filename="../../ui/sell/sell_screen.py" line="400" />
         <source>The basket is empty</source>
         <translation>Giỏ hàng trống</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="402" />
+        <location filename="../../ui/sell/sell_screen.py" line="412" />
         <source>Sign in first</source>
         <translation>Hãy đăng nhập trước</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="425" />
+        <location filename="../../ui/sell/sell_screen.py" line="435" />
         <source>The sale was NOT recorded: %1. The basket is kept; try again.</source>
         <translation>Đơn hàng CHƯA được ghi: %1. Giỏ hàng vẫn giữ nguyên; hãy thử lại.</translation>
     </message>

@@ -69,6 +69,8 @@ class SellScreen(QWidget):
         self.banner = QLabel(self)
         self.banner.setObjectName("Banner")
         self.banner.setWordWrap(True)
+        self.banner.setContentsMargins(8, 6, 8, 6)
+        self.banner.setMinimumHeight(40)
         self.banner.hide()
         self._banner_timer = QTimer(self, singleShot=True, interval=6000)
         self._banner_timer.timeout.connect(self.banner.hide)
