@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import user_data_dir
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from pos_app.db.engine import make_engine
-from pos_app.db.migrate import upgrade
-from pos_app.demo_store import load_demo
+from pos_app.db.migrate import ensure_current
 from pos_app.ports import SystemClock
 from pos_app.services.till import TillService
-from pos_app.store_context import load_store_context
+from pos_app.store_context import NotProvisioned, load_store_context
 from pos_app.wedge_detector import WedgeSettings
 from ui.i18n import install_language
 from ui.scanner_filter import WedgeScannerFilter
@@ -65,19 +65,26 @@ def build_app(db_path: Path, *, layout: LayoutMode, lang: str, demo_store: str |
     """Open (and upgrade) the database, load the store, and build the window."""
     qt = qt or QApplication.instance() or QApplication(sys.argv[:1])
     writer = make_engine(db_path)
-    if demo_store:
+    ensure_current(writer)
+    try:
+        with writer.connect() as conn:
+            ctx = load_store_context(conn)
+    except NotProvisioned:
+        if not demo_store:
+            raise
+        from pos_app.demo_store import load_demo  # first run only: builds the demo catalog
+
         load_demo(writer, demo_store)
-    else:
-        upgrade(writer)
+        with writer.connect() as conn:
+            ctx = load_store_context(conn)
     reader = make_engine(db_path, readonly=True)
-    with reader.connect() as conn:
-        ctx = load_store_context(conn)
     apply_theme(qt, layout)
     install_language(qt, lang)
     tasks = TaskManager()
     till = TillService(ctx, writer, reader, SystemClock())
     services = AppServices(ctx=ctx, till=till, tasks=tasks, layout=layout, language=lang)
     window = MainWindow(services)
+    tasks.run_db(till.warm_up)
     scanner = WedgeScannerFilter(WedgeSettings(), qt)
     scanner.scanned.connect(window.handle_scan)
     scanner.install(qt)
@@ -95,6 +102,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--db", type=Path, help="device database file")
     p.add_argument("--layout", choices=[m.value for m in LayoutMode], default="counter")
     p.add_argument("--lang", choices=["en", "vi"], default=None)
+    p.add_argument("--screenshot", type=Path, help="save the first screen to this PNG and quit")
     return p.parse_args(argv)
 
 
@@ -110,6 +118,14 @@ def main(argv: list[str] | None = None) -> int:
                     demo_store=args.store if args.demo else None, qt=qt)
     app.window.show()
     print(f"Storeline: {app.services.ctx.store_name} · database {db_path}", flush=True)
+    if args.screenshot:
+        def snap() -> None:
+            if app.window.login.tiles.count() == 0:  # associates still loading
+                QTimer.singleShot(50, snap)
+                return
+            app.window.grab().save(str(args.screenshot))
+            qt.quit()
+        QTimer.singleShot(50, snap)
     code = qt.exec()
     app.close()
     return code

@@ -13,7 +13,6 @@ import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
 
 from pos_app.textfold import fold
 
@@ -58,7 +57,3 @@ def make_engine(path: str | Path, *, readonly: bool = False, echo: bool = False)
     else:
         event.listen(engine, "begin", _begin_immediate)
     return engine
-
-
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 
 from pos_app.auth import Approval, Associate, Permission, Role, verify_pin
-from pos_app.barcodes import ScanResult, gtin_lookup_keys, parse_scan
 from pos_app.basket import BasketSnapshot
 from pos_app.catalog import SellableItem
 from pos_app.db import catalog_queries
@@ -24,6 +24,9 @@ from pos_app.ports import Clock, utc_iso
 from pos_app.services.checkout import CompletedSale, complete_sale
 from pos_app.store_context import StoreContext
 from pos_app.tenders import Payment
+
+if TYPE_CHECKING:
+    from pos_app.barcodes import ScanResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +83,24 @@ class TillService:
                 return Approval(permission, assoc.id, assoc.name)
         return None
 
+    # --- start-up --------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Load what the first scan needs while the associate types a PIN (database worker).
+
+        The barcode parser's library (biip) takes a few hundred ms to import; importing it
+        here, after the window is up, keeps it out of the launch time and out of the first
+        scan. The queries warm SQLite's page cache for the catalog indexes.
+        """
+        import pos_app.barcodes  # noqa: F401 - imported for its side effect: loaded once
+
+        with self._reader.connect() as conn:
+            catalog_queries.find_by_barcode(conn, self.ctx.store_id, ["0"])
+            catalog_queries.search_items(conn, self.ctx.store_id, "a", limit=1)
+
     # --- catalog ---------------------------------------------------------------------------
     def lookup_scan(self, raw: str) -> ScanLookup:
+        from pos_app.barcodes import gtin_lookup_keys, parse_scan  # loaded by warm_up
+
         scan = parse_scan(raw, self.ctx.barcode_rules, minor_digits(self.ctx.currency))
         if scan.kind == "invalid":
             return ScanLookup(scan, None, error=scan.error, problem="invalid")
