@@ -55,6 +55,8 @@ class Money:
             value = Decimal(cleaned)
         except Exception as exc:  # decimal.InvalidOperation and friends
             raise ValueError(f"Not an amount: {text!r}") from exc
+        if not value.is_finite():  # "NaN", "Infinity": Decimal parses them, money has none
+            raise ValueError(f"Not an amount: {text!r}")
         scaled = value.scaleb(minor_digits(currency))
         if scaled != scaled.to_integral_value():
             raise ValueError(

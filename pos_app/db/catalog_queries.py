@@ -65,8 +65,9 @@ def find_by_sku(conn: Connection, store_id: str, sku: str) -> SellableItem | Non
 def search_items(conn: Connection, store_id: str, query: str, limit: int = 30) -> list[SellableItem]:
     """Search as you type: every typed word is a prefix, accents and case ignored.
 
-    Takes the first CANDIDATE_CAP FTS matches in rowid order, then ranks only those: names
-    that start with the first typed word first, then shorter names, then SKU.
+    Takes the first CANDIDATE_CAP FTS matches in rowid order, then ranks only those: a SKU
+    typed in full first, then names that start with the first typed word, then shorter names,
+    then SKU.
     """
     match = fts_prefix_query(query)
     if match is None:
@@ -81,10 +82,12 @@ def search_items(conn: Connection, store_id: str, query: str, limit: int = 30) -
         {"store": store_id, "match": match},
     ).all()
     first = fold(query).split()[0] if query.split() else ""
+    typed_sku = query.strip().casefold()
 
     def rank(row) -> tuple:
         name = fold(row[3])
-        return (not name.startswith(first), len(name), row[2])
+        # a SKU typed in full is the item meant, even when its words prefix-match others
+        return (row[2].casefold() != typed_sku, not name.startswith(first), len(name), row[2])
 
     return [_item(r) for r in sorted(rows, key=rank)[:limit]]
 

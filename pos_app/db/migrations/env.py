@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from pos_app.db.migrate import include_object
 from pos_app.db.models import Base
 
 config = context.config
@@ -11,17 +12,11 @@ if connection is None:  # pragma: no cover - guarded: we never run alembic witho
     raise RuntimeError("Run migrations through pos_app.db.migrate.upgrade()")
 
 
-
-def _include_object(obj, name, type_, reflected, compare_to):  # noqa: ARG001 - alembic's hook
-    # FTS5 virtual tables and their shadow tables are created by raw SQL in the revisions.
-    return not (type_ == "table" and name and "_fts" in name)
-
-
 context.configure(
     connection=connection,
     target_metadata=Base.metadata,
     render_as_batch=True,
-    include_object=_include_object,
+    include_object=include_object,
 )
 with context.begin_transaction():
     context.run_migrations()
