@@ -25,16 +25,22 @@ Failed = Callable[[BaseException], None]
 
 
 class _Relay(QObject):
-    """Lives on the UI thread; worker threads emit into it, Qt queues the call across."""
+    """Lives on the UI thread; worker threads emit into it, Qt queues the call across.
 
-    finished = Signal(object, object, object, object)  # on_done, on_error, result, error
+    The four values travel as ONE tuple: PySide6 mis-counts references to a bare None passed
+    through a queued `object` signal, and after a few hundred emissions the interpreter dies
+    with "deallocating None". Inside a tuple, Python owns the references.
+    """
+
+    finished = Signal(object)  # (on_done, on_error, result, error)
 
     def __init__(self) -> None:
         super().__init__()
         self.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
-    @Slot(object, object, object, object)
-    def _deliver(self, on_done, on_error, result, error) -> None:
+    @Slot(object)
+    def _deliver(self, packed: tuple) -> None:
+        on_done, on_error, result, error = packed
         if error is not None:
             if on_error is not None:
                 on_error(error)
@@ -74,10 +80,10 @@ class TaskManager(QObject):
             try:
                 result = fn()
             except BaseException as exc:  # noqa: BLE001 - delivered to the UI as an error
-                self._relay.finished.emit(on_done, on_error, None, exc)
+                self._relay.finished.emit((on_done, on_error, None, exc))
                 raise
             else:
-                self._relay.finished.emit(on_done, on_error, result, None)
+                self._relay.finished.emit((on_done, on_error, result, None))
                 return result
             finally:
                 self._count(-1)

@@ -69,8 +69,10 @@ class SellScreen(QWidget):
         self.banner = QLabel(self)
         self.banner.setObjectName("Banner")
         self.banner.setWordWrap(True)
-        self.banner.setContentsMargins(8, 6, 8, 6)
-        self.banner.setMinimumHeight(40)
+        self.banner.setContentsMargins(8, 4, 8, 4)
+        # A fixed height: a new message then repaints the banner alone instead of laying out
+        # (and repainting) the whole screen on every scan.
+        self.banner.setFixedHeight(self.banner.fontMetrics().lineSpacing() * 2 + 20)
         self.banner.hide()
         self._banner_timer = QTimer(self, singleShot=True, interval=6000)
         self._banner_timer.timeout.connect(self.banner.hide)
@@ -92,11 +94,18 @@ class SellScreen(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(True)
+        # Fixed geometry: measuring every cell on each scan would cost tens of ms per line.
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(ITEM, QHeaderView.ResizeMode.Stretch)
-        for col in (QTY, PRICE, AMOUNT):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        metrics = self.table.fontMetrics()
+        widest_money = metrics.horizontalAdvance(money(99_999_999)) + 16
+        for col, width in ((QTY, metrics.horizontalAdvance("9999") + 16),
+                           (PRICE, widest_money), (AMOUNT, widest_money)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, width)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(metrics.lineSpacing() * 2 + 12)
 
         self.lbl_subtotal, self.val_subtotal = QLabel(self), QLabel(self)
         self.lbl_discount, self.val_discount = QLabel(self), QLabel(self)
@@ -449,9 +458,10 @@ class SellScreen(QWidget):
         self._banner("info", message)
 
     def _banner(self, level: str, message: str) -> None:
-        self.banner.setProperty("level", level)
-        self.banner.style().unpolish(self.banner)
-        self.banner.style().polish(self.banner)
+        if self.banner.property("level") != level:  # re-styling costs ms: only on change
+            self.banner.setProperty("level", level)
+            self.banner.style().unpolish(self.banner)
+            self.banner.style().polish(self.banner)
         self.banner.setText(message)
         self.banner.show()
         self._banner_timer.start()
