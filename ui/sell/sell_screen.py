@@ -28,6 +28,7 @@ from pos_app.tenders import Payment
 from ui.amount_dialog import AmountDialog
 from ui.keypad import Keypad
 from ui.override_dialog import OverrideDialog
+from ui.sell.basket_delegate import BasketDelegate
 from ui.sell.basket_model import AMOUNT, ITEM, PRICE, QTY, BasketModel
 from ui.sell.cash_dialog import CashDialog
 from ui.sell.discount_dialog import DiscountDialog
@@ -88,6 +89,7 @@ class SellScreen(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("BasketView")
         self.table.setModel(self.model)
+        self.table.setItemDelegate(BasketDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
