@@ -7,7 +7,7 @@ Vietnamese names intact, nothing clipped in the totals and action buttons.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QStyleOptionViewItem
 
 from pos_app.demo_store import (DEMO_ASSOCIATES, DEMO_VN_KIDS_BARCODE, DEMO_VN_SNEAKER_BARCODE,
                                 DEMO_VN_TEE_BARCODE)
@@ -45,6 +45,15 @@ def test_sell_screen_screenshot(qtbot, make_app, shots_dir, layout, lang):
             needed = btn.fontMetrics().horizontalAdvance(btn.text())
             assert btn.width() >= needed, f"{btn.objectName()} clips {btn.text()!r}"
     assert sell.val_total.width() >= sell.val_total.fontMetrics().horizontalAdvance(sell.val_total.text())
+    # Each basket row is tall enough for its two lines (name; variant · SKU), none cut off.
+    option = QStyleOptionViewItem()
+    option.initFrom(sell.table)
+    for row in range(sell.model.rowCount()):
+        for col in range(sell.model.columnCount()):
+            hint = sell.table.itemDelegate().sizeHint(option, sell.model.index(row, col))
+            assert hint.height() <= sell.table.rowHeight(row), (row, col)
+            if col > 0:  # numbers are never clipped
+                assert hint.width() <= sell.table.columnWidth(col), (row, col)
 
 
 def test_us_store_formats_dollars_and_sales_tax(qtbot, make_app, shots_dir):

@@ -1,8 +1,9 @@
 """Paints basket cells from cached QStaticText (UI thread only).
 
 Why: the default item delegate lays out every cell's text on every paint; with a few dozen
-two-line rows that is most of the 30 ms a scan may take to show its line (DESIGN.md §8).
-QStaticText lays a string out once and then draws it as prepared glyphs.
+two-line rows that is a large part of the 30 ms a scan may take to show its line
+(DESIGN.md §8). QStaticText lays a string out once and then draws prepared glyphs. Each line
+of a cell is its own plain-text QStaticText (no rich text: it would wrap and mis-measure).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtGui import QPainter, QStaticText
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 _PAD = 6
+_CACHE_LIMIT = 4000  # distinct strings; a long day of baskets, then start again
 
 
 class BasketDelegate(QStyledItemDelegate):
@@ -18,46 +20,42 @@ class BasketDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._cache: dict[str, QStaticText] = {}
 
-    def _static(self, text: str) -> QStaticText:
-        static = self._cache.get(text)
+    def _static(self, line: str) -> QStaticText:
+        static = self._cache.get(line)
         if static is None:
-            if len(self._cache) > 2000:  # a day of baskets; drop and rebuild
+            if len(self._cache) > _CACHE_LIMIT:
                 self._cache.clear()
-            static = QStaticText(text.replace("\n", "<br>") if "\n" in text else text)
-            static.setTextFormat(Qt.TextFormat.RichText if "\n" in text else Qt.TextFormat.PlainText)
+            static = QStaticText(line)
+            static.setTextFormat(Qt.TextFormat.PlainText)
             static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
-            self._cache[text] = static
+            self._cache[line] = static
         return static
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        lines = (index.data(Qt.ItemDataRole.DisplayRole) or "").split("\n")
         style = option.widget.style() if option.widget else QApplication.style()
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter,
+                            option.widget)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.save()
         painter.setPen(option.palette.highlightedText().color() if selected
                        else option.palette.text().color())
         painter.setFont(option.font)
-        static = self._static(_escape(text))
-        size = static.size()
+        painter.setClipRect(option.rect.adjusted(_PAD, 0, -_PAD, 0))
         rect = option.rect
-        y = rect.top() + (rect.height() - size.height()) / 2
+        spacing = option.fontMetrics.lineSpacing()
+        y = rect.top() + (rect.height() - spacing * len(lines)) / 2
         align = index.data(Qt.ItemDataRole.TextAlignmentRole)
-        if align is not None and int(align) & int(Qt.AlignmentFlag.AlignRight):
-            x = rect.right() - _PAD - size.width()
-        else:
-            x = rect.left() + _PAD
-        painter.setClipRect(rect)
-        painter.drawStaticText(QPointF(x, y), static)
+        right = align is not None and bool(int(align) & int(Qt.AlignmentFlag.AlignRight))
+        for line in lines:
+            static = self._static(line)
+            x = rect.right() - _PAD - static.size().width() if right else rect.left() + _PAD
+            painter.drawStaticText(QPointF(x, y), static)
+            y += spacing
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # noqa: N802 - Qt API
-        return self._static(_escape(index.data(Qt.ItemDataRole.DisplayRole) or "")).size().toSize()
-
-
-def _escape(text: str) -> str:
-    """Rich text is used only for the line break; escape everything else."""
-    if "\n" not in text:
-        return text
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        lines = (index.data(Qt.ItemDataRole.DisplayRole) or "").split("\n")
+        width = max(self._static(line).size().width() for line in lines)
+        return QSize(int(width) + 2 * _PAD, option.fontMetrics.lineSpacing() * len(lines) + 8)
