@@ -8,7 +8,7 @@ in large batches over the raw sqlite3 connection. For the bulk load only: `synch
 and `journal_mode=OFF` (a half-built file is never reused: the marker is written last), a 1 GB
 page cache, the named secondary indexes dropped and re-created afterwards from their own
 schema SQL, and FTS5 told not to merge until the end. Then it builds the product search index
-with the app's own `index_variants` (its `sl_fold` swapped for `fold_fast`, same output), the
+with the app's own `index_variants` (its `sl_fold` is pos_app.textfold.fold), the
 customer index with the app's `customer_search_text`, merges both FTS indexes into one segment
 each ('optimize', what a bootstrap should do after a bulk load), restores the FTS5 defaults,
 runs ANALYZE, switches back to WAL and checkpoints it into the file. 1M + 1M: about 90 s on
@@ -39,7 +39,7 @@ from pos_app.barcodes import ean13_with_check_digit
 from pos_app.db.catalog_queries import index_variants
 from pos_app.db.engine import make_engine
 from pos_app.db.migrate import head_revision
-from pos_app.demo_customers import customer_search_text, fold_fast
+from pos_app.demo_customers import customer_search_text
 from pos_app.demo_store import DEMO_STORES, load_demo
 from pos_app.demo_words import (
     AREA_CODES_US, COLOUR_EN, COLOUR_VI, EMAIL_DOMAINS, FAMILY_VI, FIRST_EN, GIVEN_VI,
@@ -121,10 +121,6 @@ def generate(db_path, products: int = 1_000_000, customers: int = 1_000_000,
             raw.execute("PRAGMA synchronous=OFF")
             raw.execute("PRAGMA journal_mode=OFF").fetchall()
             raw.execute("PRAGMA cache_size=-1048576")
-            # Same results as the engine's sl_fold (textfold.fold), cached per word: the index
-            # is what the app builds, in a fraction of the time.
-            raw.create_function("sl_fold", 1, lambda s: fold_fast(s) if s else "",
-                                deterministic=True)
             spec = DEMO_STORES[store]
             n_var = _count(raw, "variants")
             n_cust = _count(raw, "customers")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from pos_app.demo_catalog import demo_uuid
 from pos_app.demo_words import (
@@ -33,22 +32,6 @@ _NON_DIGIT = re.compile(r"\D+")
 _TRUNK = {"84": "0", "1": ""}
 
 
-@lru_cache(maxsize=1 << 16)
-def _fold_word(word: str) -> str:
-    return fold(word)
-
-
-def fold_fast(text: str) -> str:
-    """Exactly `textfold.fold(text)`, but fast on bulk data made of repeated words.
-
-    ASCII text is only lower-cased (fold changes nothing else in ASCII); other text is folded
-    word by word with a cache (folding works character by character, so words separated by
-    spaces fold independently). Used for the customer index and by the benchmark generator,
-    where `fold` itself would cost seconds per million rows.
-    """
-    if text.isascii():
-        return text.lower()
-    return " ".join([w.lower() if w.isascii() else _fold_word(w) for w in text.split(" ")])
 
 
 def phone_search_forms(phone: str | None) -> list[str]:
@@ -70,8 +53,8 @@ def phone_search_forms(phone: str | None) -> list[str]:
 
 def customer_search_text(name: str, phone: str | None, email: str | None) -> str:
     """What customer_fts indexes for one customer: folded name, phone digit forms, e-mail."""
-    return " ".join([fold_fast(name), *phone_search_forms(phone),
-                     fold_fast(email or "")]).strip()
+    return " ".join([fold(name), *phone_search_forms(phone),
+                     fold(email or "")]).strip()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,10 +17,21 @@ _TOKEN = re.compile(r"[0-9a-z]+")
 
 
 def fold(text: str) -> str:
-    """Lower-case ASCII-ish form: "Áo sơ mi Đỏ" -> "ao so mi do"."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.lower()
+    """Lower-case ASCII-ish form: "Áo sơ mi Đỏ" -> "ao so mi do".
+
+    Fast on bulk data (a million catalog or customer rows at bootstrap): ASCII text is only
+    lower-cased, and other text is folded word by word through a cache, since folding works
+    character by character and the same words recur ("Nguyễn", "Áo").
+    """
+    if text.isascii():
+        return text.lower()
+    return " ".join([w.lower() if w.isascii() else _fold_word(w) for w in text.split(" ")])
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.translate(_EXTRA))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 @lru_cache(maxsize=1024)
