@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -12,6 +13,7 @@ from pos_app.db.engine import make_engine
 from pos_app.journal import GENESIS, ChainRecord, verify_chain
 from pos_app.pricing import Discount, DiscountKind
 from pos_app.services.checkout import CheckoutError, complete_sale
+from pos_app.services.till import TillService
 from pos_app.tenders import Payment, TenderType, cash_payment
 from tests.pos_app.fixture_catalog import USD_STORE, VND_STORE, load_items
 
@@ -315,3 +317,18 @@ def test_outbox_event_carries_the_journal_hash_and_integer_money_only(usd_device
     assert all(type(ln[k]) is int for ln in sale["lines"]
                for k in ("list_price", "unit_price", "line_discount", "basket_discount",
                          "tax", "amount", "tax_rate_ppm"))
+
+
+def test_checkpoint_after_a_sale_empties_the_write_ahead_log(device_db, clock):
+    """The till folds the WAL into the database between sales, so no commit pays for it."""
+    engine, ctx = device_db
+    reader = make_engine(engine.url.database, readonly=True)
+    till = TillService(ctx, engine, reader, clock)
+    sale = sell(engine, ctx, clock, VND_STORE.variants[0].sku)
+    wal = Path(f"{engine.url.database}-wal")
+    assert wal.stat().st_size > 0  # the sale sits in the log
+    busy, log_pages, done = till.checkpoint()
+    assert busy == 0 and log_pages > 0 and done == log_pages
+    with reader.connect() as conn:  # and the sale is in the database file for every reader
+        assert conn.execute(text("SELECT receipt_no FROM sales")).scalar_one() == sale.receipt_no
+    reader.dispose()

@@ -77,6 +77,9 @@ class SellScreen(QWidget):
         self.banner.hide()
         self._banner_timer = QTimer(self, singleShot=True, interval=6000)
         self._banner_timer.timeout.connect(self.banner.hide)
+        self._checkpoint_timer = QTimer(self, singleShot=True, interval=400)
+        self._checkpoint_timer.timeout.connect(
+            lambda: self.services.tasks.run_db(self.services.till.checkpoint, None, lambda _e: None))
         self._flash_timer = QTimer(self, singleShot=True, interval=700)
         self._flash_timer.timeout.connect(lambda: self.search.setStyleSheet(""))
         self.results = QListWidget(self)
@@ -439,6 +442,7 @@ class SellScreen(QWidget):
         self.complete_view.show_sale(sale)
         self.pages.setCurrentWidget(self.complete_view)
         self.sale_completed.emit(sale)
+        self._checkpoint_timer.start()  # fold the WAL in while the customer takes the bag
 
     def _checkout_failed(self, exc: BaseException) -> None:
         self._committing = False
