@@ -6,11 +6,10 @@ seconds. The PIN check (argon2, slow by design) runs on the database worker. UI 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.auth import Associate
-from ui.keypad import Keypad
+from ui.pin_pad import PinPad
 from ui.services import AppServices
 
 
@@ -32,20 +31,9 @@ class LoginScreen(QWidget):
         self.tiles = QGridLayout()
         self.who = QLabel(self)
         self.who.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pin = QLineEdit(self)
-        self.pin.setObjectName("PinField")
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setMaxLength(8)
-        self.pin.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pin.returnPressed.connect(self._submit)
-        self.error = QLabel(self)
-        self.error.setObjectName("Banner")
-        self.error.setProperty("level", "error")
-        self.error.hide()
-        self.keypad = Keypad("OK", self)
-        self.keypad.digit.connect(self._key)
-        self.keypad.backspace.connect(self.pin.backspace)
-        self.keypad.cleared.connect(self.pin.clear)
+        self.pad = PinPad("PinField", self)
+        self.pad.submitted.connect(self._submit)
+        self.pin, self.error, self.keypad = self.pad.pin, self.pad.error, self.pad.keypad
         self.sign_in = QPushButton(self)
         self.sign_in.setProperty("role", "primary")
         self.sign_in.clicked.connect(self._submit)
@@ -57,9 +45,7 @@ class LoginScreen(QWidget):
         col.addLayout(self.tiles)
         col.addSpacing(12)
         col.addWidget(self.who)
-        col.addWidget(self.pin)
-        col.addWidget(self.error)
-        col.addWidget(self.keypad)
+        col.addWidget(self.pad)
         col.addWidget(self.sign_in)
         col.addStretch(1)
         outer = QHBoxLayout(self)
@@ -107,18 +93,11 @@ class LoginScreen(QWidget):
     def _show_selected(self) -> None:
         self.who.setText(self._selected.name if self._selected else self.tr("Tap your name"))
 
-    def _key(self, key: str) -> None:
-        if key == "OK":
-            self._submit()
-        else:
-            self.pin.insert(key)
-
     def _submit(self) -> None:
         if self._selected is None:
             self._fail(self.tr("Tap your name first"))
             return
-        pin = self.pin.text()
-        self.pin.clear()
+        pin = self.pad.take_pin()
         self.sign_in.setEnabled(False)
         assoc_id = self._selected.id
         self._services.tasks.run_db(lambda: self._services.till.login(assoc_id, pin),
@@ -134,5 +113,4 @@ class LoginScreen(QWidget):
 
     def _fail(self, message: str) -> None:
         self.sign_in.setEnabled(True)
-        self.error.setText(message)
-        self.error.show()
+        self.pad.show_error(message)

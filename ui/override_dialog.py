@@ -6,11 +6,10 @@ worker; the dialog stays responsive. UI thread only.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from pos_app.auth import Approval, Permission
-from ui.keypad import Keypad
+from ui.pin_pad import PinPad
 from ui.services import AppServices
 
 
@@ -28,20 +27,9 @@ class OverrideDialog(QDialog):
         self.explain = QLabel(reason, self)
         self.explain.setWordWrap(True)
         self.prompt = QLabel(self.tr("A manager enters their PIN to approve."), self)
-        self.pin = QLineEdit(self)
-        self.pin.setObjectName("ManagerPin")
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setMaxLength(8)
-        self.pin.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pin.returnPressed.connect(self.submit)
-        self.error = QLabel(self)
-        self.error.setObjectName("Banner")
-        self.error.setProperty("level", "error")
-        self.error.hide()
-        pad = Keypad("OK", self)
-        pad.digit.connect(lambda k: self.submit() if k == "OK" else self.pin.insert(k))
-        pad.backspace.connect(self.pin.backspace)
-        pad.cleared.connect(self.pin.clear)
+        self.pad = PinPad("ManagerPin", self)
+        self.pad.submitted.connect(self.submit)
+        self.pin, self.error = self.pad.pin, self.pad.error
         self.approve_btn = QPushButton(self.tr("Approve"), self)
         self.approve_btn.setProperty("role", "primary")
         self.approve_btn.clicked.connect(self.submit)
@@ -51,13 +39,12 @@ class OverrideDialog(QDialog):
         buttons.addWidget(cancel)
         buttons.addWidget(self.approve_btn)
         col = QVBoxLayout(self)
-        for w in (self.explain, self.prompt, self.pin, self.error, pad):
+        for w in (self.explain, self.prompt, self.pad):
             col.addWidget(w)
         col.addLayout(buttons)
 
     def submit(self) -> None:
-        pin = self.pin.text()
-        self.pin.clear()
+        pin = self.pad.take_pin()
         if not pin:
             return
         self.approve_btn.setEnabled(False)
@@ -74,5 +61,4 @@ class OverrideDialog(QDialog):
 
     def _show_error(self, message: str) -> None:
         self.approve_btn.setEnabled(True)
-        self.error.setText(message)
-        self.error.show()
+        self.pad.show_error(message)

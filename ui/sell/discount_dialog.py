@@ -5,12 +5,13 @@ ones one tap. Whether it needs a manager is decided by the Sell screen after thi
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QHBoxLayout, QLineEdit,
                                QPushButton, QVBoxLayout)
 
 from pos_app.money import Money
 from pos_app.pricing import Discount, DiscountKind
 from ui.keypad import Keypad
+from ui.pin_pad import error_banner
 
 
 class DiscountDialog(QDialog):
@@ -38,10 +39,7 @@ class DiscountDialog(QDialog):
                               self.tr("Promotion")])
         self.reason.setCurrentIndex(-1)
         self.reason.lineEdit().setPlaceholderText(self.tr("Reason (required)"))
-        self.error = QLabel(self)
-        self.error.setObjectName("Banner")
-        self.error.setProperty("level", "error")
-        self.error.hide()
+        self.error = error_banner(self)
         pad = Keypad(".", self)
         pad.digit.connect(self.value.insert)
         pad.backspace.connect(self.value.backspace)
