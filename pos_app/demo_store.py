@@ -85,6 +85,10 @@ DEMO_ASSOCIATES: dict[str, tuple[DemoAssociate, ...]] = {
             DemoAssociate("A01", "Alex Kim", Role.ASSOCIATE, "2222")),
 }
 
+# The item code printed on markdown price labels for the demo tee (both stores; see
+# _write_store). E.g. VND "21 00001 00149 C" is the tee at 149.000 ₫.
+DEMO_MARKDOWN_ITEM_CODE = "00001"
+
 # Customer pk 1 of each demo store, for tests and the README.
 DEMO_CUSTOMERS: dict[str, DemoCustomer] = {
     "hcm": DemoCustomer(1, demo_uuid("hcm", "customer", "1"), "Nguyễn Thị Mai", "+84901234567",
@@ -222,6 +226,11 @@ def _write_store(conn: Connection, spec: DemoStoreSpec) -> None:
           hash_pin(a.pin)) for a in DEMO_ASSOCIATES[spec.key]])
     rows = build_catalog(spec)
     insert_catalog(conn, rows.products, rows.variants, rows.barcodes, rows.prices)
+    # Markdown stickers: an in-store price label (barcode rules "20"/"21", or UPC type 2)
+    # names the item by a 5-digit code, kept as the barcode "PLU-<code>" of the tee.
+    conn.exec_driver_sql(
+        "INSERT INTO barcodes(code, variant_pk) SELECT ?, pk FROM variants WHERE sku = ?",
+        (f"PLU-{DEMO_MARKDOWN_ITEM_CODE}", DEMO_VN_TEE_SKU))
     index_variants(conn)
     customers = demo_customers(spec.key, spec.lang, spec.customer_count, spec.seed + 1,
                                fixed=(DEMO_CUSTOMERS[spec.key],))

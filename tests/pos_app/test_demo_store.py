@@ -16,6 +16,7 @@ from pos_app.db.catalog_queries import find_by_barcode, search_items
 from pos_app.db.engine import make_engine
 from pos_app.demo_customers import customer_search_text
 from pos_app.demo_store import (
+    DEMO_MARKDOWN_ITEM_CODE,
     DEMO_ASSOCIATES,
     DEMO_CUSTOMERS,
     DEMO_STORES,
@@ -165,7 +166,9 @@ def test_catalog_is_a_believable_shop_with_valid_codes_and_prices(demo_dbs, stor
         taxes = {r[0] for r in conn.execute(text("SELECT DISTINCT tax_code FROM products"))}
     assert 2_500 <= variants <= 4_000 and indexed == variants and unpriced == 0
     gtins = [c for c in codes if c.isdigit()]
-    labels = [c for c in codes if not c.isdigit()]
+    plu = [c for c in codes if c.startswith("PLU-")]  # markdown price-label item codes
+    labels = [c for c in codes if not c.isdigit() and not c.startswith("PLU-")]
+    assert plu == [f"PLU-{DEMO_MARKDOWN_ITEM_CODE}"]
     assert len(gtins) == variants and labels
     assert all(len(c) == 13 and ean.is_valid(c) for c in gtins)
     assert all(re.fullmatch(rf"{store.upper()}-\d{{6}}", c) for c in labels)

@@ -163,3 +163,21 @@ def test_wrong_pin_does_not_sign_in(qtbot, make_app):
     assert "Wrong PIN" in login.error.text()
     assert app.window.associate is None
     assert app.window.root.currentWidget() is login
+
+
+def test_idle_till_locks_itself_and_keeps_the_basket(qtbot, make_app):
+    app = make_app("hcm", "counter", "en")
+    window, sell = app.window, app.window.sell
+    cashier = _assoc("C01")
+    sign_in(qtbot, app, cashier.code, cashier.pin)
+    simulate_wedge_scan(sell.search, DEMO_VN_TEE_BARCODE)
+    qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=5000)
+    window.idle_timer.setInterval(300)  # the store setting is minutes; the rule is the same
+    window.idle_timer.start()
+    qtbot.waitUntil(lambda: window.associate is None, timeout=5000)
+    assert window.root.currentWidget() is window.login
+    simulate_wedge_scan(sell.search, DEMO_VN_TEE_BARCODE)  # a scan on a locked till is ignored
+    qtbot.wait(200)
+    assert sell.basket.lines[0].quantity == 1
+    sign_in(qtbot, app, cashier.code, cashier.pin)
+    assert len(sell.basket.lines) == 1 and sell.associate.code == cashier.code
