@@ -110,6 +110,7 @@ def launch(args: RunArgs) -> dict:
 @register("scan_ui", "scan -> line shown through the UI path (wedge key events -> filter -> "
           "DB worker -> basket model -> Qt paints the change), 1M products", Budget("p99_ms", 30))
 def scan_ui(args: RunArgs) -> dict:
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from ui.app import build_app
@@ -125,8 +126,16 @@ def scan_ui(args: RunArgs) -> dict:
     app.window.show()
     sign_in_through_login(qt, app)
     sell = app.window.sell
-    changed = []
-    sell.basket_changed.connect(lambda: changed.append(time.perf_counter_ns()))
+    loop = QEventLoop()  # wait like the app does: blocked in Qt's event loop, not polling
+    changed: list[int] = []
+
+    def on_change() -> None:
+        changed.append(time.perf_counter_ns())
+        loop.quit()
+
+    sell.basket_changed.connect(on_change)
+    watchdog = QTimer(singleShot=True, interval=10_000)
+    watchdog.timeout.connect(loop.quit)
     samples: list[int] = []
     try:
         for i, code in enumerate(codes):
@@ -136,7 +145,12 @@ def scan_ui(args: RunArgs) -> dict:
             before = len(changed)
             t0 = time.perf_counter_ns()
             simulate_wedge_scan(sell.search, code, interkey_ms=4.0)
-            _wait(qt, lambda: len(changed) > before, 10)
+            while len(changed) == before:
+                watchdog.start()
+                loop.exec()
+                if not watchdog.isActive():
+                    raise TimeoutError(f"no basket line for scan {code}")
+            watchdog.stop()
             qt.processEvents()  # Qt's own update: lays out and paints what changed
             t1 = time.perf_counter_ns()
             if i >= 50:  # the first scans warm caches (biip import, page cache)

@@ -61,7 +61,7 @@ def test_cashier_sells_with_scan_search_override_and_cash(qtbot, make_app, shots
     # 3. A barcode with a wrong check digit: a clear error, a visual cue, nothing changes.
     bad = DEMO_VN_TEE_BARCODE[:-1] + str((int(DEMO_VN_TEE_BARCODE[-1]) + 1) % 10)
     simulate_wedge_scan(sell.search, bad)
-    qtbot.waitUntil(lambda: sell.banner.isVisible() and bad in sell.banner.text(), timeout=5000)
+    qtbot.waitUntil(lambda: sell.banner_level == "error" and bad in sell.banner.text(), timeout=5000)
     assert "Not a valid barcode" in sell.banner.text()
     assert sell.banner.property("level") == "error"
     assert len(sell.basket.lines) == 2 and sell.basket.priced().total == total_before

@@ -28,7 +28,6 @@ from pos_app.tenders import Payment
 from ui.amount_dialog import AmountDialog
 from ui.keypad import Keypad
 from ui.override_dialog import OverrideDialog
-from ui.sell.basket_delegate import BasketDelegate
 from ui.sell.basket_model import AMOUNT, ITEM, PRICE, QTY, BasketModel
 from ui.sell.cash_dialog import CashDialog
 from ui.sell.discount_dialog import DiscountDialog
@@ -37,6 +36,17 @@ from ui.services import AppServices
 from ui.theme import LayoutMode
 
 _BARCODE_LENGTHS = {8, 12, 13, 14}
+
+
+def _pin_size(label: QLabel, widest: str) -> None:
+    """Give a label that changes on every scan a fixed size that fits `widest`.
+
+    A fixed-size widget does not ask its parent layout to recompute when its text changes,
+    so a new total repaints one label instead of laying out the whole screen (scan budget).
+    """
+    label.ensurePolished()  # the style sheet may set its font
+    metrics = label.fontMetrics()
+    label.setFixedSize(metrics.horizontalAdvance(widest) + 8, metrics.height() + 6)
 
 
 class SellScreen(QWidget):
@@ -71,12 +81,12 @@ class SellScreen(QWidget):
         self.banner.setObjectName("Banner")
         self.banner.setWordWrap(True)
         self.banner.setContentsMargins(8, 4, 8, 4)
-        # A fixed height: a new message then repaints the banner alone instead of laying out
-        # (and repainting) the whole screen on every scan.
+        # Always present, fixed height: a message (or its end) repaints the banner alone; a
+        # banner that appeared and vanished would re-lay-out and repaint the screen per scan.
         self.banner.setFixedHeight(self.banner.fontMetrics().lineSpacing() * 2 + 20)
-        self.banner.hide()
+        self.banner.setProperty("level", "none")
         self._banner_timer = QTimer(self, singleShot=True, interval=6000)
-        self._banner_timer.timeout.connect(self.banner.hide)
+        self._banner_timer.timeout.connect(self.clear_banner)
         self._checkpoint_timer = QTimer(self, singleShot=True, interval=400)
         self._checkpoint_timer.timeout.connect(
             lambda: self.services.tasks.run_db(self.services.till.checkpoint, None, lambda _e: None))
@@ -92,7 +102,6 @@ class SellScreen(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("BasketView")
         self.table.setModel(self.model)
-        self.table.setItemDelegate(BasketDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -123,8 +132,9 @@ class SellScreen(QWidget):
                                           (self.lbl_tax, self.val_tax),
                                           (self.lbl_total, self.val_total)]):
             val.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            _pin_size(val, "− " + money(99_999_999_999))
             totals.addWidget(lbl, row, 0)
-            totals.addWidget(val, row, 1)
+            totals.addWidget(val, row, 1, Qt.AlignmentFlag.AlignRight)
         self.qty_display = QLabel(self)
         self.qty_display.setObjectName("QtyBuffer")
         self.keypad = Keypad("00", self)
@@ -158,7 +168,13 @@ class SellScreen(QWidget):
         main = QBoxLayout(QBoxLayout.Direction.TopToBottom if tablet else QBoxLayout.Direction.LeftToRight, sell_page)
         left = QVBoxLayout()
         left.addWidget(self.search)
-        left.addWidget(self.banner)
+        # In a box of its own: a new message re-lays-out the box, not the whole screen.
+        banner_box = QWidget(self)
+        banner_box.setFixedHeight(self.banner.height())
+        box_layout = QVBoxLayout(banner_box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.addWidget(self.banner)
+        left.addWidget(banner_box)
         left.addWidget(self.results)
         left.addWidget(self.table, 1)
         right = QVBoxLayout()
@@ -452,7 +468,7 @@ class SellScreen(QWidget):
 
     def start_new_sale(self) -> None:
         self.pages.setCurrentIndex(0)
-        self.banner.hide()
+        self.clear_banner()
         self.search.setFocus()
 
     # --- feedback ------------------------------------------------------------------------------
@@ -469,8 +485,16 @@ class SellScreen(QWidget):
             self.banner.style().unpolish(self.banner)
             self.banner.style().polish(self.banner)
         self.banner.setText(message)
-        self.banner.show()
         self._banner_timer.start()
+
+    def clear_banner(self) -> None:
+        self._banner("none", "")
+        self._banner_timer.stop()
+
+    @property
+    def banner_level(self) -> str:
+        """"error", "info" or "none": what the associate sees above the basket."""
+        return self.banner.property("level")
 
     def _flash(self) -> None:
         """Visual cue for a bad scan: the search field flashes red for a moment."""
