@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
 
+from ui.dialog_buttons import back_and_action
 from ui.keypad import Keypad
 
 
@@ -28,15 +29,8 @@ class AmountDialog(QDialog):
         pad.digit.connect(lambda k: self.set_minor(int((self._digits + k)[:12])))
         pad.backspace.connect(lambda: self.set_minor(int(self._digits[:-1] or 0)))
         pad.cleared.connect(lambda: self.set_minor(0))
-        ok = QPushButton(self.tr("OK"), self)
-        ok.setObjectName("AmountOk")
-        ok.setProperty("role", "primary")
-        ok.clicked.connect(self.accept)
-        cancel = QPushButton(self.tr("Cancel"), self)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(cancel)
-        buttons.addWidget(ok)
+        buttons, _ok = back_and_action(self, self.tr("Cancel"), self.tr("OK"), "AmountOk",
+                                       self.accept)
         col = QVBoxLayout(self)
         col.addWidget(self.prompt)
         col.addWidget(self.value)

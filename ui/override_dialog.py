@@ -6,9 +6,10 @@ worker; the dialog stays responsive. UI thread only.
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
 
 from pos_app.auth import Approval, Permission
+from ui.dialog_buttons import back_and_action
 from ui.pin_pad import PinPad
 from ui.services import AppServices
 
@@ -30,14 +31,8 @@ class OverrideDialog(QDialog):
         self.pad = PinPad("ManagerPin", self)
         self.pad.submitted.connect(self.submit)
         self.pin, self.error = self.pad.pin, self.pad.error
-        self.approve_btn = QPushButton(self.tr("Approve"), self)
-        self.approve_btn.setProperty("role", "primary")
-        self.approve_btn.clicked.connect(self.submit)
-        cancel = QPushButton(self.tr("Cancel"), self)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.approve_btn)
+        buttons, self.approve_btn = back_and_action(self, self.tr("Cancel"), self.tr("Approve"),
+                                                    "ApproveOverride", self.submit)
         col = QVBoxLayout(self)
         for w in (self.explain, self.prompt, self.pad):
             col.addWidget(w)

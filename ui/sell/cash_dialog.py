@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtWidgets import QDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QPushButton, QVBoxLayout
 
 from pos_app.tenders import Payment, TenderError, cash_payment, quick_cash_amounts
+from ui.dialog_buttons import back_and_action
 from ui.keypad import Keypad
 
 
@@ -42,15 +43,8 @@ class CashDialog(QDialog):
         pad.digit.connect(self._key)
         pad.backspace.connect(lambda: self._set_digits(self._digits[:-1]))
         pad.cleared.connect(lambda: self._set_digits(""))
-        self.confirm = QPushButton(self.tr("Confirm cash"), self)
-        self.confirm.setObjectName("ConfirmCash")
-        self.confirm.setProperty("role", "primary")
-        self.confirm.clicked.connect(self.submit)
-        cancel = QPushButton(self.tr("Back"), self)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.confirm)
+        buttons, self.confirm = back_and_action(self, self.tr("Back"), self.tr("Confirm cash"),
+                                                "ConfirmCash", self.submit)
         col = QVBoxLayout(self)
         col.addWidget(self.due_label)
         col.addLayout(quick)

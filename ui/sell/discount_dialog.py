@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QHBoxLayout, QL
 
 from pos_app.money import Money
 from pos_app.pricing import Discount, DiscountKind
+from ui.dialog_buttons import back_and_action
 from ui.keypad import Keypad
 from ui.pin_pad import error_banner
 
@@ -44,18 +45,11 @@ class DiscountDialog(QDialog):
         pad.digit.connect(self.value.insert)
         pad.backspace.connect(self.value.backspace)
         pad.cleared.connect(self.value.clear)
-        ok = QPushButton(self.tr("Apply"), self)
-        ok.setObjectName("ApplyDiscount")
-        ok.setProperty("role", "primary")
-        ok.clicked.connect(self.submit)
-        cancel = QPushButton(self.tr("Cancel"), self)
-        cancel.clicked.connect(self.reject)
+        buttons, _apply = back_and_action(self, self.tr("Cancel"), self.tr("Apply"),
+                                          "ApplyDiscount", self.submit)
         kinds = QHBoxLayout()
         kinds.addWidget(self.percent_btn)
         kinds.addWidget(self.amount_btn)
-        buttons = QHBoxLayout()
-        buttons.addWidget(cancel)
-        buttons.addWidget(ok)
         col = QVBoxLayout(self)
         col.addLayout(kinds)
         col.addWidget(self.value)
