@@ -1,51 +1,60 @@
 """Qt table model over the Basket (UI thread only).
 
-Why: a scan must show its line within 30 ms (DESIGN.md §8). The model formats every cell
-once per basket edit (`refresh`) and Qt reads the cached strings; when a scan appends a line
-it is inserted, not reset, so the view lays out one new row instead of all of them.
+Why: a scan must show its line within 30 ms (DESIGN.md §8). The cells live in a
+QStandardItemModel, i.e. in C++: painting the basket never calls back into Python (a Python
+`data()` is asked for ~8 roles per cell per paint). `refresh` formats each line once per
+basket edit and touches only what changed; a scan appends one row.
 """
 from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from pos_app.basket import Basket
 
 ITEM, QTY, PRICE, AMOUNT = range(4)
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-class BasketModel(QAbstractTableModel):
+class BasketModel(QStandardItemModel):
     def __init__(self, basket: Basket, money: Callable[[int], str], parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(0, 4, parent)
         self._basket = basket
         self._money = money
         self._rows: list[tuple[str, str, str, str]] = []
-        self._headers = ["Item", "Qty", "Price", "Amount"]
+        self._line_ids: list[str] = []
+        self.set_headers(["Item", "Qty", "Price", "Amount"])
 
     def set_headers(self, headers: list[str]) -> None:
-        self._headers = headers
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(headers) - 1)
+        self.setHorizontalHeaderLabels(headers)
 
     def refresh(self) -> None:
         """Re-read the basket after any edit (UI thread)."""
         rows = [self._format(line, pl.gross - pl.line_discount)
                 for line, pl in zip(self._basket.lines, self._basket.priced().lines)]
-        old = len(self._rows)
-        if len(rows) == old + 1 and rows[:old] == self._rows:
-            self.beginInsertRows(QModelIndex(), old, old)
-            self._rows = rows
-            self.endInsertRows()
-        elif len(rows) == old:
-            changed = [i for i, (a, b) in enumerate(zip(rows, self._rows)) if a != b]
-            self._rows = rows
-            if changed:
-                self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], 3))
-        else:
-            self.beginResetModel()
-            self._rows = rows
-            self.endResetModel()
+        self._line_ids = [line.line_id for line in self._basket.lines]
+        if len(rows) < len(self._rows):
+            self.removeRows(len(rows), len(self._rows) - len(rows))
+            del self._rows[len(rows):]
+        for i, row in enumerate(rows):
+            if i >= len(self._rows):
+                self.appendRow([self._cell(text, col) for col, text in enumerate(row)])
+                self._rows.append(row)
+            elif row != self._rows[i]:
+                for col, (new, old) in enumerate(zip(row, self._rows[i])):
+                    if new != old:
+                        self.item(i, col).setText(new)
+                self._rows[i] = row
+
+    @staticmethod
+    def _cell(text: str, col: int) -> QStandardItem:
+        cell = QStandardItem(text)
+        cell.setEditable(False)
+        if col != ITEM:
+            cell.setTextAlignment(_RIGHT)
+        return cell
 
     def _format(self, line, amount: int) -> tuple[str, str, str, str]:
         details = " · ".join(p for p in (line.item.variant_label, line.item.sku, line.note) if p)
@@ -56,25 +65,7 @@ class BasketModel(QAbstractTableModel):
         return (f"{line.item.name}\n{details}", str(line.quantity), self._money(line.unit_price),
                 self._money(amount))
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._basket.lines)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 4
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and index.isValid() and index.row() < len(self._rows):
-            return self._rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() != ITEM:
-            return _RIGHT
-        return None
-
     def line_id_at(self, row: int) -> str | None:
-        if 0 <= row < len(self._basket.lines):
-            return self._basket.lines[row].line_id
+        if 0 <= row < len(self._line_ids):
+            return self._line_ids[row]
         return None

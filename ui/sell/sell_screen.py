@@ -15,7 +15,7 @@ from dataclasses import replace
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QBoxLayout, QGridLayout, QHeaderView, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+                               QLineEdit, QListWidget, QListWidgetItem, QPushButton, QScroller,
                                QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from pos_app.auth import Associate, Permission, discount_permission
@@ -117,6 +117,10 @@ class SellScreen(QWidget):
                            (PRICE, widest_money), (AMOUNT, widest_money)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(col, width)
+        # No scroll bar: painting Fusion's bar cost ~3 ms of every scan. The newest line is
+        # always scrolled into view; older lines scroll by swipe (touch), wheel or arrow keys.
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        QScroller.grabGesture(self.table.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(metrics.lineSpacing() * 2 + 12)
