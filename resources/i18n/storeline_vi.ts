@@ -3,12 +3,12 @@
 <context>
     <name>AmountDialog</name>
     <message>
-        <location filename="../../ui/amount_dialog.py" line="31" />
+        <location filename="../../ui/amount_dialog.py" line="32" />
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/amount_dialog.py" line="35" />
+        <location filename="../../ui/amount_dialog.py" line="32" />
         <source>Cancel</source>
         <translation>Hủy</translation>
     </message>
@@ -16,42 +16,42 @@
 <context>
     <name>CashDialog</name>
     <message>
-        <location filename="../../ui/sell/cash_dialog.py" line="21" />
+        <location filename="../../ui/sell/cash_dialog.py" line="22" />
         <source>Cash payment</source>
         <translation>Thanh toán tiền mặt</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/cash_dialog.py" line="27" />
+        <location filename="../../ui/sell/cash_dialog.py" line="28" />
         <source>Amount due: %1</source>
         <translation>Cần thanh toán: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/cash_dialog.py" line="36" />
+        <location filename="../../ui/sell/cash_dialog.py" line="37" />
         <source>Exact</source>
         <translation>Vừa đủ</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/cash_dialog.py" line="45" />
+        <location filename="../../ui/sell/cash_dialog.py" line="46" />
         <source>Confirm cash</source>
         <translation>Xác nhận tiền mặt</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/cash_dialog.py" line="49" />
+        <location filename="../../ui/sell/cash_dialog.py" line="46" />
         <source>Back</source>
         <translation>Quay lại</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/cash_dialog.py" line="76" />
+        <location filename="../../ui/sell/cash_dialog.py" line="70" />
         <source>Cash received: %1</source>
         <translation>Khách đưa: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/cash_dialog.py" line="78" />
+        <location filename="../../ui/sell/cash_dialog.py" line="72" />
         <source>Change: %1</source>
         <translation>Tiền thừa: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/cash_dialog.py" line="80" />
+        <location filename="../../ui/sell/cash_dialog.py" line="74" />
         <source>Still due: %1</source>
         <translation>Còn thiếu: %1</translation>
     </message>
@@ -59,67 +59,87 @@
 <context>
     <name>DiscountDialog</name>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="23" />
+        <location filename="../../ui/sell/discount_dialog.py" line="25" />
         <source>Percent %</source>
         <translation>Phần trăm %</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="24" />
+        <location filename="../../ui/sell/discount_dialog.py" line="26" />
         <source>Amount</source>
         <translation>Thành tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="32" />
+        <location filename="../../ui/sell/discount_dialog.py" line="34" />
         <source>Value</source>
         <translation>Giá trị</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="36" />
+        <location filename="../../ui/sell/discount_dialog.py" line="38" />
         <source>Damaged item</source>
         <translation>Hàng lỗi</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="36" />
+        <location filename="../../ui/sell/discount_dialog.py" line="38" />
         <source>Price match</source>
         <translation>Khớp giá</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="37" />
+        <location filename="../../ui/sell/discount_dialog.py" line="39" />
         <source>Loyal customer</source>
         <translation>Khách thân thiết</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="37" />
+        <location filename="../../ui/sell/discount_dialog.py" line="39" />
         <source>Staff discount</source>
         <translation>Giảm giá nhân viên</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="38" />
+        <location filename="../../ui/sell/discount_dialog.py" line="40" />
         <source>Promotion</source>
         <translation>Khuyến mãi</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="40" />
+        <location filename="../../ui/sell/discount_dialog.py" line="42" />
         <source>Reason (required)</source>
         <translation>Lý do (bắt buộc)</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="49" />
+        <location filename="../../ui/sell/discount_dialog.py" line="48" />
         <source>Apply</source>
         <translation>Áp dụng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="53" />
+        <location filename="../../ui/sell/discount_dialog.py" line="48" />
         <source>Cancel</source>
         <translation>Hủy</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="88" />
+        <location filename="../../ui/sell/discount_dialog.py" line="81" />
+        <source>Enter a percentage such as 15 or 12.5</source>
+        <translation>Nhập phần trăm, ví dụ 15 hoặc 12.5</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/discount_dialog.py" line="82" />
+        <source>Enter an amount in the store's currency</source>
+        <translation>Nhập số tiền theo đơn vị tiền của cửa hàng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/discount_dialog.py" line="84" />
         <source>Enter a discount above zero</source>
         <translation>Nhập mức giảm lớn hơn 0</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="90" />
+        <location filename="../../ui/sell/discount_dialog.py" line="86" />
+        <source>A discount cannot be more than 100 %</source>
+        <translation>Giảm giá không thể quá 100 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/discount_dialog.py" line="88" />
+        <source>Choose or type a reason</source>
+        <translation>Chọn hoặc nhập lý do</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/discount_dialog.py" line="79" />
         <source>Enter a value</source>
         <translation>Nhập giá trị</translation>
     </message>
@@ -127,32 +147,32 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../ui/login_screen.py" line="72" />
+        <location filename="../../ui/login_screen.py" line="58" />
         <source>Sign in to Storeline</source>
         <translation>Đăng nhập Storeline</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="73" />
+        <location filename="../../ui/login_screen.py" line="59" />
         <source>PIN</source>
         <translation>Mã PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="74" />
+        <location filename="../../ui/login_screen.py" line="60" />
         <source>Sign in</source>
         <translation>Đăng nhập</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="108" />
+        <location filename="../../ui/login_screen.py" line="94" />
         <source>Tap your name</source>
         <translation>Chạm vào tên của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="118" />
+        <location filename="../../ui/login_screen.py" line="98" />
         <source>Tap your name first</source>
         <translation>Hãy chọn tên của bạn trước</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="130" />
+        <location filename="../../ui/login_screen.py" line="109" />
         <source>Wrong PIN. Try again.</source>
         <translation>Sai mã PIN. Vui lòng thử lại.</translation>
     </message>
@@ -229,17 +249,17 @@
         <translation>Quản lý nhập mã PIN để duyệt.</translation>
     </message>
     <message>
-        <location filename="../../ui/override_dialog.py" line="45" />
+        <location filename="../../ui/override_dialog.py" line="34" />
         <source>Approve</source>
         <translation>Duyệt</translation>
     </message>
     <message>
-        <location filename="../../ui/override_dialog.py" line="48" />
+        <location filename="../../ui/override_dialog.py" line="34" />
         <source>Cancel</source>
         <translation>Hủy</translation>
     </message>
     <message>
-        <location filename="../../ui/override_dialog.py" line="70" />
+        <location filename="../../ui/override_dialog.py" line="52" />
         <source>That PIN cannot approve this.</source>
         <translation>Mã PIN này không có quyền duyệt.</translation>
     </message>
@@ -283,156 +303,156 @@
 <context>
     <name>SellScreen</name>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="182" />
+        <location filename="../../ui/sell/sell_screen.py" line="216" />
         <source>Scan a barcode or search products</source>
         <translation>Quét mã vạch hoặc tìm sản phẩm</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="183" />
+        <location filename="../../ui/sell/sell_screen.py" line="217" />
         <source>Item</source>
         <translation>Sản phẩm</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="183" />
+        <location filename="../../ui/sell/sell_screen.py" line="217" />
         <source>Qty</source>
         <translation>SL</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="183" />
+        <location filename="../../ui/sell/sell_screen.py" line="217" />
         <source>Price</source>
         <translation>Đơn giá</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="183" />
+        <location filename="../../ui/sell/sell_screen.py" line="217" />
         <source>Amount</source>
         <translation>Thành tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="184" />
+        <location filename="../../ui/sell/sell_screen.py" line="218" />
         <source>Subtotal</source>
         <translation>Tạm tính</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="185" />
+        <location filename="../../ui/sell/sell_screen.py" line="219" />
         <source>Discounts</source>
         <translation>Giảm giá</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="186" />
+        <location filename="../../ui/sell/sell_screen.py" line="220" />
         <source>VAT included</source>
         <translation>Đã gồm VAT</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="187" />
+        <location filename="../../ui/sell/sell_screen.py" line="221" />
         <source>Sales tax</source>
         <translation>Thuế bán hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="188" />
+        <location filename="../../ui/sell/sell_screen.py" line="222" />
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="189" />
+        <location filename="../../ui/sell/sell_screen.py" line="223" />
         <source>Quantity</source>
         <translation>Số lượng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="190" />
+        <location filename="../../ui/sell/sell_screen.py" line="224" />
         <source>Remove</source>
         <translation>Xóa dòng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="191" />
-        <location filename="../../ui/sell/sell_screen.py" line="328" />
+        <location filename="../../ui/sell/sell_screen.py" line="225" />
+        <location filename="../../ui/sell/sell_screen.py" line="362" />
         <source>Line discount</source>
         <translation>Giảm giá dòng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="192" />
-        <location filename="../../ui/sell/sell_screen.py" line="328" />
+        <location filename="../../ui/sell/sell_screen.py" line="226" />
+        <location filename="../../ui/sell/sell_screen.py" line="362" />
         <source>Basket discount</source>
         <translation>Giảm giá đơn</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="193" />
-        <location filename="../../ui/sell/sell_screen.py" line="362" />
+        <location filename="../../ui/sell/sell_screen.py" line="227" />
+        <location filename="../../ui/sell/sell_screen.py" line="396" />
         <source>Change price</source>
         <translation>Đổi giá</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="194" />
+        <location filename="../../ui/sell/sell_screen.py" line="228" />
         <source>Void basket</source>
         <translation>Hủy giỏ hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="195" />
+        <location filename="../../ui/sell/sell_screen.py" line="229" />
         <source>Pay cash</source>
         <translation>Trả tiền mặt</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="216" />
+        <location filename="../../ui/sell/sell_screen.py" line="250" />
         <source>Unknown barcode %1: not in this store's catalog. Nothing was added.</source>
         <translation>Mã vạch %1 không có trong danh mục của cửa hàng. Chưa thêm gì.</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="219" />
+        <location filename="../../ui/sell/sell_screen.py" line="253" />
         <source>Not a valid barcode: %1. Nothing was added.</source>
         <translation>Mã vạch không hợp lệ: %1. Chưa thêm gì.</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="250" />
+        <location filename="../../ui/sell/sell_screen.py" line="284" />
         <source>No products match</source>
         <translation>Không có sản phẩm phù hợp</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="285" />
+        <location filename="../../ui/sell/sell_screen.py" line="319" />
         <source>Added %1</source>
         <translation>Đã thêm %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="297" />
+        <location filename="../../ui/sell/sell_screen.py" line="331" />
         <source>Quantity: %1</source>
         <translation>Số lượng: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="302" />
+        <location filename="../../ui/sell/sell_screen.py" line="336" />
         <source>Type a quantity on the keypad, then press Quantity</source>
         <translation>Nhập số lượng trên bàn phím số, rồi bấm Số lượng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="326" />
-        <location filename="../../ui/sell/sell_screen.py" line="359" />
+        <location filename="../../ui/sell/sell_screen.py" line="360" />
+        <location filename="../../ui/sell/sell_screen.py" line="393" />
         <source>Add an item first</source>
         <translation>Hãy thêm sản phẩm trước</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="352" />
+        <location filename="../../ui/sell/sell_screen.py" line="386" />
         <source>A discount above %1 % needs a manager.</source>
         <translation>Giảm giá trên %1 % cần quản lý duyệt.</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="363" />
+        <location filename="../../ui/sell/sell_screen.py" line="397" />
         <source>New unit price for %1</source>
         <translation>Đơn giá mới cho %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="369" />
+        <location filename="../../ui/sell/sell_screen.py" line="403" />
         <source>Changing a price needs a manager.</source>
         <translation>Đổi giá cần quản lý duyệt.</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="400" />
+        <location filename="../../ui/sell/sell_screen.py" line="434" />
         <source>The basket is empty</source>
         <translation>Giỏ hàng trống</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="412" />
+        <location filename="../../ui/sell/sell_screen.py" line="446" />
         <source>Sign in first</source>
         <translation>Hãy đăng nhập trước</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="435" />
+        <location filename="../../ui/sell/sell_screen.py" line="470" />
         <source>The sale was NOT recorded: %1. The basket is kept; try again.</source>
         <translation>Đơn hàng CHƯA được ghi: %1. Giỏ hàng vẫn giữ nguyên; hãy thử lại.</translation>
     </message>

@@ -65,22 +65,33 @@ class DiscountDialog(QDialog):
         self.reason.setEditText(reason)
 
     def submit(self) -> None:
+        """Check the form and say what is wrong in the associate's language."""
         reason = self.reason.currentText().strip()
         text = self.value.text().strip()
+        percent = self.percent_btn.isChecked()
+        # Basis points are hundredths of a percent, so a percentage is read with two decimals
+        # ("12.5" -> 1250 bp); "USD" only lends its two-decimal precision here.
         try:
-            if self.percent_btn.isChecked():
-                # Basis points are hundredths of a percent, so parse with two decimals:
-                # "12.5" -> 1250 bp. "USD" only lends its two-decimal precision here.
-                basis_points = Money.parse(text, "USD").minor
-                discount = Discount(DiscountKind.PERCENT, basis_points, reason)
-            else:
-                discount = Discount(DiscountKind.AMOUNT, Money.parse(text, self._currency).minor,
-                                    reason)
-            if discount.value == 0:
-                raise ValueError(self.tr("Enter a discount above zero"))
-        except ValueError as exc:
-            self.error.setText(str(exc) if text else self.tr("Enter a value"))
+            value = Money.parse(text, "USD" if percent else self._currency).minor if text else None
+        except ValueError:
+            value = None
+        if not text:
+            problem = self.tr("Enter a value")
+        elif value is None:
+            problem = (self.tr("Enter a percentage such as 15 or 12.5") if percent
+                       else self.tr("Enter an amount in the store's currency"))
+        elif value <= 0:
+            problem = self.tr("Enter a discount above zero")
+        elif percent and value > 10_000:
+            problem = self.tr("A discount cannot be more than 100 %")
+        elif not reason:
+            problem = self.tr("Choose or type a reason")
+        else:
+            problem = None
+        if problem is not None:
+            self.error.setText(problem)
             self.error.show()
             return
-        self.discount = discount
+        self.discount = Discount(DiscountKind.PERCENT if percent else DiscountKind.AMOUNT, value,
+                                 reason)
         self.accept()
