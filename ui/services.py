@@ -6,6 +6,7 @@ the database only through `tasks` (background threads) and `till` (use cases).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from pos_app.money import format_money
 from pos_app.services.till import TillService
@@ -21,6 +22,7 @@ class AppServices:
     tasks: TaskManager
     layout: LayoutMode
     language: str = "en"
+    sync_now: Callable[[], None] | None = None  # set when this device syncs with HQ
 
     def money(self, minor: int) -> str:
         """Format an amount of the store's currency for the store's locale (Babel)."""

@@ -12,14 +12,16 @@ from PySide6.QtWidgets import (QApplication, QBoxLayout, QButtonGroup, QComboBox
                                QHBoxLayout, QLabel, QMainWindow, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
-from pos_app.auth import Associate
+from pos_app.auth import Associate, Role
 from ui.i18n import LANGUAGES, install_language
 from ui.login_screen import LoginScreen
 from ui.sell.sell_screen import SellScreen
 from ui.services import AppServices
+from ui.sync_screen import SyncScreen
 from ui.theme import LayoutMode
 
-NAV = ["sell", "customers", "returns", "pickups", "orders", "manager", "settings"]
+NAV = ["sell", "customers", "returns", "pickups", "orders", "manager", "sync", "settings"]
+MANAGER_ONLY = {"sync"}
 
 
 class PlannedScreen(QWidget):
@@ -92,7 +94,10 @@ class MainWindow(QMainWindow):
         self.sell.sale_completed.connect(lambda _s: self.refresh_sync_state())
         self.settings = SettingsScreen(services, self)
         self.settings.language_chosen.connect(self.set_language)
-        self.screens: dict[str, QWidget] = {"sell": self.sell, "settings": self.settings}
+        self.sync = SyncScreen(services, self)
+        self.sync.sync_now_requested.connect(self.sync_now)
+        self.screens: dict[str, QWidget] = {"sell": self.sell, "settings": self.settings,
+                                            "sync": self.sync}
         for key in NAV:
             self.screens.setdefault(key, PlannedScreen(key, self))
 
@@ -185,6 +190,8 @@ class MainWindow(QMainWindow):
         self.associate = associate
         self.sell.set_associate(associate)
         self._show_who()
+        for key in MANAGER_ONLY:
+            self.nav_buttons[key].setVisible(associate.role is Role.MANAGER)
         self.root.setCurrentIndex(1)
         self.idle_timer.start()
         self.sync_timer.start()
@@ -219,6 +226,17 @@ class MainWindow(QMainWindow):
     def show_screen(self, key: str) -> None:
         self.content.setCurrentWidget(self.screens[key])
         self.nav_buttons[key].setChecked(True)
+        if key == "sync":
+            self.sync.refresh()
+
+    def sync_now(self) -> None:
+        """Ask the background sync to run now; without HQ sync set up, say so."""
+        if self.services.sync_now is None:
+            self.sync.summary.setText(self.tr("HQ sync is not set up on this device yet. "
+                                              "Sales stay safely on this device."))
+            return
+        self.services.sync_now()
+        self.sync.refresh()
 
     # --- language and status -------------------------------------------------------------------
     def set_language(self, lang: str) -> None:
@@ -230,12 +248,13 @@ class MainWindow(QMainWindow):
         names = {"sell": self.tr("Sell"), "customers": self.tr("Customers"),
                  "returns": self.tr("Returns"), "pickups": self.tr("Pickups"),
                  "orders": self.tr("Orders"), "manager": self.tr("Manager"),
+                 "sync": self.tr("Sync"),
                  "settings": self.tr("Settings")}
         for key, btn in self.nav_buttons.items():
             btn.setText(names[key])
         self.lock_btn.setText(self.tr("Lock"))
         self._show_who()
-        for screen in (self.login, self.sell, self.settings, *self.screens.values()):
+        for screen in (self.login, *self.screens.values()):
             if hasattr(screen, "retranslate"):
                 screen.retranslate()
         self.refresh_sync_state()
@@ -246,5 +265,5 @@ class MainWindow(QMainWindow):
 
     def _show_sync_state(self, pending: int) -> None:
         self.sync_label.setText(
-            self.tr("Offline: HQ sync is not set up · %1 sales kept on this device, waiting to sync")
+            self.tr("Offline: HQ sync is not set up · sales kept on this device, waiting to sync: %1")
             .replace("%1", str(pending)))

@@ -62,18 +62,22 @@ class TaskManager(QObject):
         self._io = ThreadPoolExecutor(max_workers=io_workers, thread_name_prefix="storeline-io")
         self._pending = 0
         self._lock = threading.Lock()
+        self._closed = False
 
     def run_db(self, fn: Callable[[], Any], on_done: Done | None = None,
-               on_error: Failed | None = None) -> Future:
-        """Run `fn` on the serial database worker."""
+               on_error: Failed | None = None) -> Future | None:
+        """Run `fn` on the serial database worker (None once the app is shutting down)."""
         return self._submit(self._db, fn, on_done, on_error)
 
     def run_io(self, fn: Callable[[], Any], on_done: Done | None = None,
-               on_error: Failed | None = None) -> Future:
-        """Run `fn` on the I/O pool (HTTP, printing, terminals)."""
+               on_error: Failed | None = None) -> Future | None:
+        """Run `fn` on the I/O pool (HTTP, printing, terminals); None once shutting down."""
         return self._submit(self._io, fn, on_done, on_error)
 
-    def _submit(self, pool: ThreadPoolExecutor, fn, on_done, on_error) -> Future:
+    def _submit(self, pool: ThreadPoolExecutor, fn, on_done, on_error) -> Future | None:
+        if self._closed:  # the app is closing: a late timer's work is dropped, not an error
+            log.debug("Task dropped after shutdown: %s", getattr(fn, "__name__", fn))
+            return None
         self._count(+1)
 
         def job():
@@ -99,5 +103,6 @@ class TaskManager(QObject):
             self.busy_changed.emit(after > 0)
 
     def shutdown(self) -> None:
+        self._closed = True
         self._io.shutdown(wait=True, cancel_futures=True)
         self._db.shutdown(wait=True)

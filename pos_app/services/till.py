@@ -22,6 +22,7 @@ from pos_app.db import catalog_queries
 from pos_app.money import minor_digits
 from pos_app.ports import Clock, utc_iso
 from pos_app.services.checkout import CompletedSale, complete_sale
+from pos_app.services.outbox_view import OutboxOverview, outbox_overview
 from pos_app.store_context import StoreContext
 from pos_app.tenders import Payment
 
@@ -147,6 +148,9 @@ class TillService:
         with self._writer.connect() as conn:
             raw = conn.connection.driver_connection
             return tuple(raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone())
+
+    def outbox_overview(self, limit: int = 200) -> OutboxOverview:
+        return outbox_overview(self._reader, limit)
 
     def pending_events(self) -> int:
         with self._reader.connect() as conn:

@@ -180,60 +180,70 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell.py" line="230" />
+        <location filename="../../ui/shell.py" line="248" />
         <source>Sell</source>
         <translation>Bán hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="230" />
+        <location filename="../../ui/shell.py" line="248" />
         <source>Customers</source>
         <translation>Khách hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="231" />
+        <location filename="../../ui/shell.py" line="249" />
         <source>Returns</source>
         <translation>Đổi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="231" />
+        <location filename="../../ui/shell.py" line="249" />
         <source>Pickups</source>
         <translation>Nhận hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="232" />
+        <location filename="../../ui/shell.py" line="250" />
         <source>Orders</source>
         <translation>Đơn hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="199" />
-        <location filename="../../ui/shell.py" line="232" />
+        <location filename="../../ui/shell.py" line="206" />
+        <location filename="../../ui/shell.py" line="250" />
         <source>Manager</source>
         <translation>Quản lý</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="198" />
+        <location filename="../../ui/shell.py" line="205" />
         <source>Associate</source>
         <translation>Nhân viên</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="198" />
+        <location filename="../../ui/shell.py" line="205" />
         <source>Cashier</source>
         <translation>Thu ngân</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="233" />
+        <location filename="../../ui/shell.py" line="235" />
+        <source>HQ sync is not set up on this device yet. Sales stay safely on this device.</source>
+        <translation>Thiết bị này chưa kết nối đồng bộ HQ. Đơn hàng vẫn được lưu an toàn trên máy.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="251" />
+        <source>Sync</source>
+        <translation>Đồng bộ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="252" />
         <source>Settings</source>
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="236" />
+        <location filename="../../ui/shell.py" line="255" />
         <source>Lock</source>
         <translation>Khóa</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="249" />
-        <source>Offline: HQ sync is not set up · %1 sales kept on this device, waiting to sync</source>
-        <translation>Ngoại tuyến: chưa kết nối đồng bộ HQ · %1 đơn lưu trên máy, chờ đồng bộ</translation>
+        <location filename="../../ui/shell.py" line="268" />
+        <source>Offline: HQ sync is not set up · sales kept on this device, waiting to sync: %1</source>
+        <translation>Ngoại tuyến: chưa kết nối đồng bộ HQ · đơn lưu trên máy, chờ đồng bộ: %1</translation>
     </message>
 </context>
 <context>
@@ -267,7 +277,7 @@
 <context>
     <name>PlannedScreen</name>
     <message>
-        <location filename="../../ui/shell.py" line="38" />
+        <location filename="../../ui/shell.py" line="40" />
         <source>This screen is not available in this version yet.</source>
         <translation>Màn hình này chưa có trong phiên bản này.</translation>
     </message>
@@ -460,19 +470,72 @@
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../ui/shell.py" line="64" />
+        <location filename="../../ui/shell.py" line="66" />
         <source>Language</source>
         <translation>Ngôn ngữ</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="65" />
+        <location filename="../../ui/shell.py" line="67" />
         <source>Store</source>
         <translation>Cửa hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="66" />
+        <location filename="../../ui/shell.py" line="68" />
         <source>Device</source>
         <translation>Thiết bị</translation>
+    </message>
+</context>
+<context>
+    <name>SyncScreen</name>
+    <message>
+        <location filename="../../ui/sync_screen.py" line="51" />
+        <source>Refresh</source>
+        <translation>Làm mới</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_screen.py" line="52" />
+        <source>Sync now</source>
+        <translation>Đồng bộ ngay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_screen.py" line="53" />
+        <source>Receipt</source>
+        <translation>Hóa đơn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_screen.py" line="53" />
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_screen.py" line="54" />
+        <source>Created (UTC)</source>
+        <translation>Tạo lúc (UTC)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_screen.py" line="54" />
+        <source>Attempts</source>
+        <translation>Số lần thử</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_screen.py" line="55" />
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_screen.py" line="68" />
+        <source>%1 waiting to reach HQ · %2 refused by HQ · %3 delivered</source>
+        <translation>%1 chờ gửi về HQ · %2 bị HQ từ chối · %3 đã gửi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_screen.py" line="71" />
+        <source>waiting</source>
+        <translation>đang chờ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_screen.py" line="71" />
+        <source>refused by HQ</source>
+        <translation>HQ từ chối</translation>
     </message>
 </context>
 </TS>

@@ -13,6 +13,7 @@ from pos_app.db.engine import make_engine
 from pos_app.journal import GENESIS, ChainRecord, verify_chain
 from pos_app.pricing import Discount, DiscountKind
 from pos_app.services.checkout import CheckoutError, complete_sale
+from pos_app.services.outbox_view import outbox_overview
 from pos_app.services.till import TillService
 from pos_app.tenders import Payment, TenderType, cash_payment
 from tests.pos_app.fixture_catalog import USD_STORE, VND_STORE, load_items
@@ -332,3 +333,17 @@ def test_checkpoint_after_a_sale_empties_the_write_ahead_log(device_db, clock):
     with reader.connect() as conn:  # and the sale is in the database file for every reader
         assert conn.execute(text("SELECT receipt_no FROM sales")).scalar_one() == sale.receipt_no
     reader.dispose()
+
+
+def test_outbox_overview_lists_quarantined_first_then_pending(device_db, clock):
+    engine, ctx = device_db
+    first = sell(engine, ctx, clock, VND_STORE.variants[0].sku)
+    second = sell(engine, ctx, clock, VND_STORE.variants[1].sku)
+    with engine.begin() as conn:  # HQ refused the second one
+        conn.execute(text("UPDATE outbox SET status = 'quarantined', last_error = 'chain break'"
+                          " WHERE position = 2"))
+    view = outbox_overview(engine)
+    assert (view.pending, view.quarantined, view.sent) == (1, 1, 0)
+    assert [(r.receipt_no, r.status, r.last_error) for r in view.rows] == [
+        (second.receipt_no, "quarantined", "chain break"), (first.receipt_no, "pending", None)]
+    assert view.rows[1].total == first.total
