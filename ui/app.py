@@ -25,11 +25,12 @@ from pos_app.db.engine import make_engine
 from pos_app.db.migrate import ensure_current
 from pos_app.ports import SystemClock
 from pos_app.services.till import TillService
-from pos_app.store_context import NotProvisioned, load_store_context
+from pos_app.store_context import NotProvisioned, load_store_context, write_setting
 from pos_app.wedge_detector import WedgeSettings
 from ui.i18n import install_language
 from ui.scanner_filter import WedgeScannerFilter
 from ui.services import AppServices
+from ui.sync_bridge import HQ_URL_KEY, SyncBridge
 from ui.shell import MainWindow
 from ui.tasks import TaskManager
 from ui.theme import LayoutMode, apply_theme
@@ -44,8 +45,11 @@ class App:
     window: MainWindow
     scanner: WedgeScannerFilter
     engines: tuple
+    sync: SyncBridge | None = None
 
     def close(self) -> None:
+        if self.sync is not None:
+            self.sync.stop()
         self.scanner.uninstall()
         self.window.idle_timer.stop()
         self.window.sync_timer.stop()
@@ -84,8 +88,16 @@ def build_app(db_path: Path, *, layout: LayoutMode, lang: str, demo_store: str |
     tasks = TaskManager()
     till = TillService(ctx, writer, reader, SystemClock())
     services = AppServices(ctx=ctx, till=till, tasks=tasks, layout=layout, language=lang)
+    sync = SyncBridge.for_device(writer)
+    if sync is not None:
+        services.sync_now = sync.sync_now
+        services.sync_status = lambda: sync.last
     window = MainWindow(services)
     tasks.run_db(till.warm_up)
+    if sync is not None:
+        sync.status_changed.connect(window.show_sync_status)
+        window.sell.sale_completed.connect(lambda _sale: sync.sync_now())
+        sync.start()
     scanner = WedgeScannerFilter(WedgeSettings(), qt)
     scanner.scanned.connect(window.handle_scan)
     scanner.install(qt)
@@ -97,7 +109,25 @@ def build_app(db_path: Path, *, layout: LayoutMode, lang: str, demo_store: str |
     # collector's sight so that collections during a sale stay short (scan p99, §8).
     gc.collect()
     gc.freeze()
-    return App(qt, services, window, scanner, (writer, reader))
+    return App(qt, services, window, scanner, (writer, reader), sync)
+
+
+def enrol_from_command_line(db_path: Path, hq_url: str, code: str, device_name: str):
+    """Enrol the device database with HQ and download its store (installer, no window)."""
+    from sync.enrolment import enrol_device
+    from sync.hq_client import HQClient
+
+    engine = make_engine(db_path)
+    client = HQClient(hq_url)
+    try:
+        ensure_current(engine)
+        ctx = enrol_device(engine, client, code, device_name)
+        with engine.begin() as conn:
+            write_setting(conn, HQ_URL_KEY, hq_url)
+        return ctx
+    finally:
+        client.close()
+        engine.dispose()
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -108,6 +138,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--layout", choices=[m.value for m in LayoutMode], default="counter")
     p.add_argument("--lang", choices=["en", "vi"], default=None)
     p.add_argument("--screenshot", type=Path, help="save the first screen to this PNG and quit")
+    p.add_argument("--hq", help="HQ address for enrolment, e.g. https://hq.example.com")
+    p.add_argument("--enrol", metavar="CODE", help="enrol this device with HQ using CODE")
+    p.add_argument("--device-name", default="Till", help="how HQ lists this device")
     return p.parse_args(argv)
 
 
@@ -117,6 +150,16 @@ def main(argv: list[str] | None = None) -> int:
         print("Nothing to open: use --demo, or --db PATH for an enrolled device.", file=sys.stderr)
         return 2
     db_path = args.db or default_db_path(args.store)
+    if args.enrol:
+        if not args.hq:
+            print("--enrol needs --hq URL (the HQ that made the code).", file=sys.stderr)
+            return 2
+        try:
+            ctx = enrol_from_command_line(db_path, args.hq, args.enrol, args.device_name)
+        except Exception as exc:  # noqa: BLE001 - shown to the installer, then exit
+            print(f"Enrolment failed: {exc}", file=sys.stderr)
+            return 1
+        print(f"Enrolled as {ctx.device_code} of {ctx.store_name}.", flush=True)
     lang = args.lang or ("vi" if args.store == "hcm" else "en")
     qt = QApplication(sys.argv[:1])
     app = build_app(db_path, layout=LayoutMode(args.layout), lang=lang,

@@ -6,6 +6,9 @@ the database only through `tasks` (background threads) and `till` (use cases).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from datetime import timezone as dt_timezone
+from zoneinfo import ZoneInfo
 from typing import Callable
 
 from pos_app.money import format_money
@@ -23,7 +26,14 @@ class AppServices:
     layout: LayoutMode
     language: str = "en"
     sync_now: Callable[[], None] | None = None  # set when this device syncs with HQ
+    sync_status: Callable[[], object] | None = None  # the last sync.status.SyncStatus
 
     def money(self, minor: int) -> str:
         """Format an amount of the store's currency for the store's locale (Babel)."""
         return format_money(minor, self.ctx.currency, self.ctx.locale)
+
+
+def local_time(utc_iso: str, timezone: str) -> str:
+    """"2026-11-22T21:03:43.123456Z" -> "04:03" in the store's time zone (shown, not stored)."""
+    moment = datetime.strptime(utc_iso[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=dt_timezone.utc)
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M")

@@ -16,7 +16,7 @@ from pos_app.auth import Associate, Role
 from ui.i18n import LANGUAGES, install_language
 from ui.login_screen import LoginScreen
 from ui.sell.sell_screen import SellScreen
-from ui.services import AppServices
+from ui.services import AppServices, local_time
 from ui.sync_screen import SyncScreen
 from ui.theme import LayoutMode
 
@@ -260,10 +260,30 @@ class MainWindow(QMainWindow):
         self.refresh_sync_state()
 
     def refresh_sync_state(self) -> None:
-        self.services.tasks.run_db(self.services.till.pending_events, self._show_sync_state,
+        if self.services.sync_status is not None:  # an enrolled device: the worker reports
+            self.show_sync_status(self.services.sync_status())
+            return
+        self.services.tasks.run_db(self.services.till.pending_events, self._show_local_only,
                                    lambda _e: None)
 
-    def _show_sync_state(self, pending: int) -> None:
+    def _show_local_only(self, pending: int) -> None:
         self.sync_label.setText(
             self.tr("Offline: HQ sync is not set up · sales kept on this device, waiting to sync: %1")
             .replace("%1", str(pending)))
+
+    def show_sync_status(self, status) -> None:
+        """Render a sync.status.SyncStatus (UI thread): online/offline, waiting, last sync."""
+        if status is None:
+            return
+        last = status.last_push_ok_at or status.last_pull_ok_at
+        when = local_time(last, self.services.ctx.timezone) if last else self.tr("never")
+        if status.online:
+            text = self.tr("Online · waiting to sync: %1 · last sync %2")
+        else:
+            text = self.tr("Offline — sales are kept on this device · waiting to sync: %1 · "
+                           "last sync %2")
+        text = text.replace("%1", str(status.pending)).replace("%2", when)
+        if status.quarantined:
+            text += " · " + self.tr("refused by HQ: %1 (see Sync)").replace(
+                "%1", str(status.quarantined))
+        self.sync_label.setText(text)

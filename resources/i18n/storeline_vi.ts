@@ -241,9 +241,29 @@
         <translation>Khóa</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="268" />
+        <location filename="../../ui/shell.py" line="271" />
         <source>Offline: HQ sync is not set up · sales kept on this device, waiting to sync: %1</source>
         <translation>Ngoại tuyến: chưa kết nối đồng bộ HQ · đơn lưu trên máy, chờ đồng bộ: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="279" />
+        <source>never</source>
+        <translation>chưa lần nào</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="281" />
+        <source>Online · waiting to sync: %1 · last sync %2</source>
+        <translation>Trực tuyến · chờ đồng bộ: %1 · đồng bộ lần cuối %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="283" />
+        <source>Offline — sales are kept on this device · waiting to sync: %1 · last sync %2</source>
+        <translation>Ngoại tuyến — đơn hàng được lưu trên máy · chờ đồng bộ: %1 · đồng bộ lần cuối %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell.py" line="287" />
+        <source>refused by HQ: %1 (see Sync)</source>
+        <translation>HQ từ chối: %1 (xem Đồng bộ)</translation>
     </message>
 </context>
 <context>

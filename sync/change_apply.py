@@ -1,0 +1,221 @@
+"""Apply change-feed rows (sync.protocol.Change) to the device tables, in the caller's transaction.
+
+Why a module of its own: the protocol fixes the envelope (seq, entity, op, key, data) but not
+the shape of `data`; this module is the device's reading of it, documented here for hq/.
+HQ refers to rows by its stable string ids; the device keeps its own integer pks (they are
+the FTS rowids) and maps id -> pk on the way in.
+
+    entity     key                     upsert data (device column names)
+    store      store id                id, code, name, currency, locale, timezone, tax_mode,
+                                       address, discount_threshold_bp, barcode_rules (list|JSON)
+    tax_rate   "<store_id>:<tax_code>" store_id, tax_code, rate_ppm, label
+    product    product id              id, style_code, name, brand, category, tax_code, active
+    variant    variant id              id, product_id, sku, size, colour, active
+    barcode    the code                code, variant_id
+    price      "<store_id>:<variant_id>"  store_id, variant_id, amount_minor
+    associate  associate id            id, store_id, code, name, role, pin_hash, active
+    customer   customer id             id, name, phone, email, loyalty_card, tier
+    stock, web_order                   not stored on the device yet: counted as ignored
+
+Composite keys join their columns with ":" (as hq/services/catalog.py writes them; "/" is
+also understood). Deletes carry only the key. Deleting a product deletes its variants;
+deleting a variant deletes its barcodes, prices and search row (sales keep their own copy of
+sku and name). A store is never deleted from its own device (ignored). HQ must send a parent
+before its children (a variant after its product); a child whose parent is unknown fails the
+page, which is then retried and shown as the sync error, never half-applied.
+
+Consecutive changes of the same entity and op are written with one executemany (bootstrap of a
+million products); the search index is rebuilt once per page for every touched variant,
+including the variants of a product whose name, brand or style code may have changed.
+
+Thread: the sync worker, inside change_puller's transaction.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection
+
+from pos_app.db.catalog_queries import index_variants
+from pos_app.demo_customers import customer_search_text
+from sync.protocol import Change
+
+IGNORED_ENTITIES = frozenset({"stock", "web_order"})
+_CHUNK = 500  # ids per IN (...) look-up: well under SQLite's variable limit
+
+
+@dataclass
+class ApplyResult:
+    applied: int = 0
+    ignored: int = 0
+    touched_variants: set[int] = field(default_factory=set)
+
+
+_UPSERT_SQL = {
+    "store": ("INSERT INTO stores(id, code, name, currency, locale, timezone, tax_mode, address,"
+              " discount_threshold_bp, barcode_rules) VALUES (?,?,?,?,?,?,?,?,?,?)"
+              " ON CONFLICT(id) DO UPDATE SET code=excluded.code, name=excluded.name,"
+              " currency=excluded.currency, locale=excluded.locale, timezone=excluded.timezone,"
+              " tax_mode=excluded.tax_mode, address=excluded.address,"
+              " discount_threshold_bp=excluded.discount_threshold_bp,"
+              " barcode_rules=excluded.barcode_rules"),
+    "tax_rate": ("INSERT INTO tax_rates(store_id, tax_code, rate_ppm, label) VALUES (?,?,?,?)"
+                 " ON CONFLICT(store_id, tax_code) DO UPDATE SET rate_ppm=excluded.rate_ppm,"
+                 " label=excluded.label"),
+    "product": ("INSERT INTO products(id, style_code, name, brand, category, tax_code, active)"
+                " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+                " style_code=excluded.style_code, name=excluded.name, brand=excluded.brand,"
+                " category=excluded.category, tax_code=excluded.tax_code,"
+                " active=excluded.active"),
+    "variant": ("INSERT INTO variants(id, product_pk, sku, size, colour, active)"
+                " VALUES (?, (SELECT pk FROM products WHERE id = ?), ?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET product_pk=excluded.product_pk,"
+                " sku=excluded.sku, size=excluded.size, colour=excluded.colour,"
+                " active=excluded.active"),
+    "barcode": ("INSERT INTO barcodes(code, variant_pk)"
+                " VALUES (?, (SELECT pk FROM variants WHERE id = ?))"
+                " ON CONFLICT(code) DO UPDATE SET variant_pk=excluded.variant_pk"),
+    "price": ("INSERT INTO prices(store_id, variant_pk, amount_minor)"
+              " VALUES (?, (SELECT pk FROM variants WHERE id = ?), ?)"
+              " ON CONFLICT(store_id, variant_pk) DO UPDATE SET"
+              " amount_minor=excluded.amount_minor"),
+    "associate": ("INSERT INTO associates(id, store_id, code, name, role, pin_hash, active)"
+                  " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+                  " store_id=excluded.store_id, code=excluded.code, name=excluded.name,"
+                  " role=excluded.role, pin_hash=excluded.pin_hash, active=excluded.active"),
+    "customer": ("INSERT INTO customers(id, name, phone, email, loyalty_card, tier)"
+                 " VALUES (?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET name=excluded.name,"
+                 " phone=excluded.phone, email=excluded.email,"
+                 " loyalty_card=excluded.loyalty_card, tier=excluded.tier"),
+}
+
+
+def _params(entity: str, d: dict) -> tuple:
+    if entity == "store":
+        rules = d.get("barcode_rules", [])
+        return (d["id"], d["code"], d["name"], d["currency"], d["locale"], d["timezone"],
+                d["tax_mode"], d.get("address", ""), d.get("discount_threshold_bp", 2000),
+                rules if isinstance(rules, str) else json.dumps(rules, ensure_ascii=False))
+    if entity == "tax_rate":
+        return (d["store_id"], d["tax_code"], int(d["rate_ppm"]), d.get("label", d["tax_code"]))
+    if entity == "product":
+        return (d["id"], d["style_code"], d["name"], d.get("brand", ""), d.get("category", ""),
+                d["tax_code"], int(d.get("active", 1)))
+    if entity == "variant":
+        return (d["id"], d["product_id"], d["sku"], d.get("size"), d.get("colour"),
+                int(d.get("active", 1)))
+    if entity == "barcode":
+        return (d["code"], d["variant_id"])
+    if entity == "price":
+        return (d["store_id"], d["variant_id"], int(d["amount_minor"]))
+    if entity == "associate":
+        return (d["id"], d["store_id"], d["code"], d["name"], d["role"], d["pin_hash"],
+                int(d.get("active", 1)))
+    if entity == "customer":
+        return (d["id"], d["name"], d.get("phone"), d.get("email"), d.get("loyalty_card"),
+                d.get("tier"))
+    raise ValueError(f"unknown entity {entity!r}")
+
+
+def _pks(conn: Connection, sql: str, ids: list[str]) -> list[int]:
+    """Run `sql` (with one "{}" for the IN list) over `ids` in chunks; the first column."""
+    out: list[int] = []
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i:i + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        out += [r[0] for r in conn.exec_driver_sql(sql.format(marks), tuple(chunk))]
+    return out
+
+
+def _index_customers(conn: Connection, ids: list[str]) -> None:
+    for i in range(0, len(ids), _CHUNK):
+        chunk = tuple(ids[i:i + _CHUNK])
+        rows = conn.exec_driver_sql(
+            "SELECT pk, name, phone, email FROM customers WHERE id IN"
+            f" ({','.join('?' * len(chunk))})", chunk).all()
+        conn.exec_driver_sql("DELETE FROM customer_fts WHERE rowid = ?", [(r[0],) for r in rows])
+        conn.exec_driver_sql("INSERT INTO customer_fts(rowid, text) VALUES (?, ?)",
+                             [(r[0], customer_search_text(r[1], r[2], r[3])) for r in rows])
+
+
+def _upsert(conn: Connection, entity: str, changes: list[Change], result: ApplyResult) -> None:
+    rows = [_params(entity, c.data or {}) for c in changes]
+    conn.exec_driver_sql(_UPSERT_SQL[entity], rows)
+    ids = [r[0] for r in rows]
+    if entity == "variant":
+        result.touched_variants.update(
+            _pks(conn, "SELECT pk FROM variants WHERE id IN ({})", ids))
+    elif entity == "product":
+        result.touched_variants.update(_pks(
+            conn, "SELECT v.pk FROM variants v JOIN products p ON p.pk = v.product_pk"
+                  " WHERE p.id IN ({})", ids))
+    elif entity == "customer":
+        _index_customers(conn, ids)
+
+
+def _delete_variants(conn: Connection, pks: list[int], result: ApplyResult) -> None:
+    args = [(pk,) for pk in pks]
+    conn.exec_driver_sql("DELETE FROM barcodes WHERE variant_pk = ?", args)
+    conn.exec_driver_sql("DELETE FROM prices WHERE variant_pk = ?", args)
+    conn.exec_driver_sql("DELETE FROM variants WHERE pk = ?", args)
+    result.touched_variants.update(pks)  # index_variants then removes their search rows
+
+
+def _split(key: str) -> tuple[str, str]:
+    """A composite key "<a>:<b>" (or "<a>/<b>") -> (a, b)."""
+    first, _, rest = key.partition(":" if ":" in key else "/")
+    return first, rest
+
+
+def _delete(conn: Connection, entity: str, change: Change, result: ApplyResult) -> bool:
+    key = change.key
+    if entity == "store":
+        return False
+    if entity == "tax_rate":
+        store_id, code = _split(key)
+        conn.exec_driver_sql("DELETE FROM tax_rates WHERE store_id = ? AND tax_code = ?",
+                             (store_id, code))
+    elif entity == "product":
+        pks = _pks(conn, "SELECT v.pk FROM variants v JOIN products p ON p.pk = v.product_pk"
+                         " WHERE p.id IN ({})", [key])
+        _delete_variants(conn, pks, result)
+        conn.exec_driver_sql("DELETE FROM products WHERE id = ?", (key,))
+    elif entity == "variant":
+        _delete_variants(conn, _pks(conn, "SELECT pk FROM variants WHERE id IN ({})", [key]),
+                         result)
+    elif entity == "barcode":
+        conn.exec_driver_sql("DELETE FROM barcodes WHERE code = ?", (key,))
+    elif entity == "price":
+        store_id, variant_id = _split(key)
+        conn.exec_driver_sql("DELETE FROM prices WHERE store_id = ? AND variant_pk ="
+                             " (SELECT pk FROM variants WHERE id = ?)", (store_id, variant_id))
+    elif entity == "associate":
+        conn.exec_driver_sql("DELETE FROM associates WHERE id = ?", (key,))
+    elif entity == "customer":
+        conn.exec_driver_sql("DELETE FROM customer_fts WHERE rowid ="
+                             " (SELECT pk FROM customers WHERE id = ?)", (key,))
+        conn.exec_driver_sql("DELETE FROM customers WHERE id = ?", (key,))
+    return True
+
+
+def apply_changes(conn: Connection, changes: list[Change]) -> ApplyResult:
+    """Apply `changes` in seq order inside the caller's transaction; re-index touched rows."""
+    result = ApplyResult()
+    for (entity, op), run in itertools.groupby(changes, key=lambda c: (c.entity, c.op)):
+        run = list(run)
+        if entity in IGNORED_ENTITIES:
+            result.ignored += len(run)
+        elif op == "upsert":
+            _upsert(conn, entity, run, result)
+            result.applied += len(run)
+        else:
+            for change in run:
+                if _delete(conn, entity, change, result):
+                    result.applied += 1
+                else:
+                    result.ignored += 1
+    if result.touched_variants:
+        index_variants(conn, sorted(result.touched_variants))
+    return result

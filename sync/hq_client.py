@@ -1,0 +1,170 @@
+"""The device's HTTP client for HQ (sync.protocol over requests), with a small error hierarchy.
+
+Why: the pusher, the puller and the worker must tell "HQ is not there, try later" apart from
+"HQ said no" without knowing anything about HTTP. Every transport failure becomes one of:
+
+    HQUnreachable   connection refused / reset / dropped mid-response / timeout  (retryable)
+    HQServerError   5xx, or a 2xx whose body is not what the protocol says        (retryable)
+    HQBusy          429 Too Many Requests, with the Retry-After seconds          (retryable)
+    HQRejected      any other 4xx, with HQ's reason                              (not retryable)
+
+One `requests.Session` keeps connections alive between calls. The device secret travels only in
+the Authorization header; it never appears in a repr, an exception or a log line.
+
+Thread: an HQClient is used by one thread at a time (the sync worker; the enrolment wizard's
+background task before the worker starts). requests.Session is not documented as thread-safe.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import requests
+from pydantic import BaseModel, ValidationError
+
+from sync.protocol import (
+    ChangePage, EnrolRequest, EnrolResponse, JournalStatus, OutboxEventIn, PushRequest,
+    PushResponse,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds: short, the caller falls back/retries
+
+
+class HQError(Exception):
+    """Base of every failure talking to HQ. `retryable`: try the same request again later."""
+
+    retryable = True
+
+
+class HQUnreachable(HQError):
+    """No answer: refused, reset, dropped mid-response or timed out. HQ may or may not have
+    processed the request (push is idempotent, so resending is safe)."""
+
+
+class HQServerError(HQError):
+    """HQ answered 5xx, or with a body that does not parse as the protocol says."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(f"HQ server error {status}: {reason}")
+        self.status, self.reason = status, reason
+
+
+class HQBusy(HQError):
+    """429: HQ rate-limits this device; wait `retry_after` seconds (None if HQ did not say)."""
+
+    def __init__(self, retry_after: float | None, reason: str = "rate limited") -> None:
+        super().__init__(f"HQ busy ({reason}); retry after {retry_after} s")
+        self.status, self.retry_after, self.reason = 429, retry_after, reason
+
+
+class HQRejected(HQError):
+    """4xx (not 429): the request is wrong or the device is not allowed (401 revoked, ...).
+    Sending the same thing again will fail again."""
+
+    retryable = False
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(f"HQ rejected the request ({status}): {reason}")
+        self.status, self.reason = status, reason
+
+
+def _reason(resp: requests.Response) -> str:
+    """HQ's explanation: FastAPI's {"detail": ...}, a {"reason": ...}, or the start of the text."""
+    try:
+        body = resp.json()
+    except ValueError:
+        return (resp.text or resp.reason or "")[:200]
+    if isinstance(body, dict):
+        for key in ("reason", "detail", "error"):
+            if key in body:
+                return str(body[key])[:500]
+    return str(body)[:200]
+
+
+def _retry_after(resp: requests.Response) -> float | None:
+    value = resp.headers.get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:  # an HTTP date: not worth parsing, the worker's backoff applies
+        return None
+
+
+class HQClient:
+    """Typed calls to HQ's /v1 API. `credentials` = (device_id, secret), None before enrolment."""
+
+    def __init__(self, base_url: str, credentials: tuple[str, str] | None = None,
+                 timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+                 session: requests.Session | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self._session = session or requests.Session()
+        self._auth: str | None = None
+        self.device_id: str | None = None
+        if credentials is not None:
+            self.set_credentials(*credentials)
+
+    def __repr__(self) -> str:  # never the secret
+        return f"HQClient({self.base_url!r}, device_id={self.device_id!r})"
+
+    def set_credentials(self, device_id: str, secret: str) -> None:
+        """Use these credentials from now on (after enrolment)."""
+        self.device_id = device_id
+        self._auth = f"Bearer {device_id}.{secret}"
+
+    def close(self) -> None:
+        self._session.close()
+
+    # --- the protocol's endpoints --------------------------------------------------------
+    def enrol(self, code: str, device_name: str) -> EnrolResponse:
+        body = EnrolRequest(code=code, device_name=device_name).model_dump()
+        return self._call("POST", "/v1/enrol", EnrolResponse, json=body, auth=False)
+
+    def push(self, events: list[OutboxEventIn]) -> PushResponse:
+        body = PushRequest(events=events).model_dump(mode="json")
+        return self._call("POST", "/v1/push", PushResponse, json=body)
+
+    def changes(self, cursor: int, limit: int) -> ChangePage:
+        return self._call("GET", "/v1/changes", ChangePage,
+                          params={"cursor": cursor, "limit": limit})
+
+    def journal_status(self) -> JournalStatus:
+        return self._call("GET", "/v1/devices/me/journal", JournalStatus)
+
+    def health(self) -> bool:
+        """True when HQ answers /healthz with {"status": "ok"}; never raises."""
+        try:
+            resp = self._session.get(self.base_url + "/healthz", timeout=self.timeout)
+            return resp.status_code == 200 and resp.json().get("status") == "ok"
+        except (requests.RequestException, ValueError, AttributeError):
+            return False
+
+    # --- plumbing ------------------------------------------------------------------------
+    def _call(self, method: str, path: str, model: type[BaseModel], *, auth: bool = True,
+              **kwargs: Any):
+        headers = {"Accept": "application/json"}
+        if auth:
+            if self._auth is None:
+                raise HQRejected(401, "this device is not enrolled (no credentials)")
+            headers["Authorization"] = self._auth
+        try:
+            resp = self._session.request(method, self.base_url + path, headers=headers,
+                                         timeout=self.timeout, **kwargs)
+            content = resp.content  # read the whole body here: a drop mid-body raises here
+        except requests.RequestException as exc:
+            # ConnectionError, Timeout, ChunkedEncodingError (dropped mid-response), ...
+            log.info("HQ %s %s unreachable: %s", method, path, type(exc).__name__)
+            raise HQUnreachable(f"HQ unreachable ({type(exc).__name__})") from None
+        status = resp.status_code
+        if status == 429:
+            raise HQBusy(_retry_after(resp), _reason(resp))
+        if 400 <= status < 500:
+            raise HQRejected(status, _reason(resp))
+        if status >= 500 or status < 200 or status >= 300:
+            raise HQServerError(status, _reason(resp))
+        try:
+            return model.model_validate_json(content)
+        except ValidationError as exc:
+            raise HQServerError(status, f"response is not a valid {model.__name__}: "
+                                        f"{exc.error_count()} error(s)") from None

@@ -1,0 +1,191 @@
+"""A fake HQ for the device-side sync tests: a real HTTP server on loopback, state in memory.
+
+Why: the real hq/ service is being written in parallel; this fake implements sync.protocol
+faithfully (auth, idempotency by event id forever, per-event results, quarantine, a paged
+change feed) so that the device side is tested over real sockets. Quarantine rule: an event
+whose payload has "poison": true; a quarantined event sent again gets "quarantined" with the
+same reason again (not "duplicate", which the device would take as "sent"). Test hooks:
+`fail_pushes` (a list of "before" / "after" actions consumed one per push: "before" drops the
+connection without storing, "after" stores the batch then drops the connection before
+answering), `busy_next` (answer 429).
+
+Runs its own threads (ThreadingHTTPServer); the state is guarded by one lock.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+from pydantic import ValidationError
+
+from sync.protocol import (
+    MAX_CHANGE_PAGE, Change, ChangePage, EnrolRequest, EnrolResponse, EventResult, PushRequest,
+    PushResponse,
+)
+
+
+class FakeHQState:
+    def __init__(self, store_id: str = "", store_code: str = "HCM1") -> None:
+        self.lock = threading.Lock()
+        self.store_id, self.store_code = store_id, store_code
+        self.codes: set[str] = set()
+        self.devices: dict[str, str] = {}  # device_id -> secret
+        self.events: dict[str, dict] = {}  # id -> event, stored once forever
+        self.received_order: list[str] = []  # ids in the order HQ stored them
+        self.quarantined: dict[str, str] = {}
+        self.push_requests = 0  # every push request that reached the handler (duplicates too)
+        self.changes: list[Change] = []
+        self.fail_pushes: list[str] = []
+        self.busy_next = 0
+
+    def add_device(self, device_id: str | None = None) -> tuple[str, str]:
+        device_id = device_id or str(uuid.uuid4())
+        secret = secrets.token_urlsafe(24)
+        self.devices[device_id] = secret
+        return device_id, secret
+
+    def publish(self, entity: str, op: str, key: str, data: dict | None = None) -> None:
+        seq = self.changes[-1].seq + 1 if self.changes else 1
+        self.changes.append(Change(seq=seq, entity=entity, op=op, key=key, data=data))
+
+    def stored_ids(self) -> list[str]:
+        with self.lock:
+            return list(self.received_order)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: "FakeHQ"
+
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+    def _send(self, status: int, body, headers: dict | None = None) -> None:
+        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _drop(self) -> None:
+        """Close without an answer (the client sees the connection end)."""
+        self.close_connection = True
+
+    def _body(self) -> bytes:
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def _device(self) -> str | None:
+        auth = self.headers.get("Authorization", "")
+        if not auth.startswith("Bearer ") or "." not in auth:
+            return None
+        device_id, _, secret = auth[7:].partition(".")
+        state = self.server.state
+        return device_id if state.devices.get(device_id) == secret else None
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        url = urlparse(self.path)
+        if url.path == "/healthz":
+            return self._send(200, {"status": "ok"})
+        if self._device() is None:
+            return self._send(401, {"detail": "unknown or revoked device"})
+        if url.path == "/v1/changes":
+            q = parse_qs(url.query)
+            try:
+                cursor, limit = int(q["cursor"][0]), int(q["limit"][0])
+            except (KeyError, ValueError):
+                return self._send(422, {"detail": "cursor and limit are required integers"})
+            limit = max(1, min(limit, MAX_CHANGE_PAGE))
+            with self.server.state.lock:
+                after = [c for c in self.server.state.changes if c.seq > cursor]
+            page = after[:limit]
+            nxt = page[-1].seq if page else cursor
+            return self._send(200, ChangePage(changes=page, next_cursor=nxt,
+                                              has_more=len(after) > limit).model_dump())
+        return self._send(404, {"detail": "not found"})
+
+    def do_POST(self) -> None:  # noqa: N802
+        state = self.server.state
+        raw = self._body()
+        if self.path == "/v1/enrol":
+            try:
+                req = EnrolRequest.model_validate_json(raw)
+            except ValidationError as exc:
+                return self._send(422, {"detail": str(exc)[:200]})
+            with state.lock:
+                if req.code not in state.codes:
+                    return self._send(403, {"detail": "unknown or used enrolment code"})
+                state.codes.discard(req.code)
+                device_id, secret = state.add_device()
+            return self._send(200, EnrolResponse(
+                device_id=device_id, device_secret=secret, device_code="T09",
+                store_id=state.store_id, store_code=state.store_code).model_dump())
+        if self.path != "/v1/push":
+            return self._send(404, {"detail": "not found"})
+        if self._device() is None:
+            return self._send(401, {"detail": "unknown or revoked device"})
+        with state.lock:
+            state.push_requests += 1
+            if state.busy_next:
+                state.busy_next -= 1
+                return self._send(429, {"detail": "slow down"}, {"Retry-After": "0"})
+            action = state.fail_pushes.pop(0) if state.fail_pushes else None
+        if action == "before":
+            return self._drop()
+        try:
+            req = PushRequest.model_validate_json(raw)
+        except ValidationError as exc:
+            return self._send(422, {"detail": str(exc)[:200]})
+        results = []
+        with state.lock:
+            for ev in req.events:
+                if ev.id in state.quarantined:  # replay the verdict, never "duplicate"
+                    results.append(EventResult(id=ev.id, status="quarantined",
+                                               reason=state.quarantined[ev.id]))
+                    continue
+                if ev.id in state.events:
+                    results.append(EventResult(id=ev.id, status="duplicate"))
+                    continue
+                state.events[ev.id] = ev.model_dump()
+                state.received_order.append(ev.id)
+                if ev.payload.get("poison") is True:
+                    state.quarantined[ev.id] = "poison payload"
+                    results.append(EventResult(id=ev.id, status="quarantined",
+                                               reason="poison payload"))
+                else:
+                    results.append(EventResult(id=ev.id, status="accepted"))
+        if action == "after":
+            return self._drop()
+        self._send(200, PushResponse(results=results).model_dump())
+
+
+class FakeHQ(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, state: FakeHQState, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
+        self.state = state
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def start(self) -> "FakeHQ":
+        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+        if self._thread is not None:
+            self._thread.join(5)
