@@ -1,8 +1,7 @@
 """Interfaces that the outer layers implement (DESIGN.md §2): pos_app owns them.
 
-`sync/` implements HQClient, `hardware/` implements ReceiptPrinter, CashDrawer and
-PaymentTerminal; the composition root (ui/app.py) plugs them in. Later issues fill in more
-methods; what is here is what the code of this issue calls.
+`hardware/` implements ReceiptPrinter, CashDrawer and PaymentTerminal; the composition root
+(ui/app.py) plugs them in. Later issues fill in their methods.
 """
 from __future__ import annotations
 
@@ -38,5 +37,6 @@ class PaymentTerminal(Protocol):
     def authorise(self, amount_minor: int, currency: str, reference: str) -> dict: ...
 
 
-class HQClient(Protocol):
-    def push(self, events: list[dict]) -> list[dict]: ...
+# No HQClient port here: pos_app never calls HQ. sync/ drives the exchange itself (it reads the
+# outbox and applies HQ's changes through pos_app's database layer), so the client's interface
+# is sync.hq_client.HQClient.
