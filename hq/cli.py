@@ -1,0 +1,142 @@
+"""`pos-hq`: run and administer the HQ service from a shell.
+
+    pos-hq serve --database URL [--host 127.0.0.1] [--port 8765] [--tls-cert F --tls-key F]
+    pos-hq demo-seed --database URL
+    pos-hq enrolment-code --database URL --store HCM1 [--ttl 60]
+    pos-hq revoke --database URL DEVICE_ID
+    pos-hq audit --database URL          (exit 1 when any device has gaps or chain breaks)
+
+URL: a SQLite file path or URL (the default, ./storeline-hq.db) or
+`postgresql+psycopg://user@host/db`. Every command upgrades the schema first.
+Runs on the main thread; `serve` hands the app to uvicorn (its own event loop + threadpool).
+Secrets: enrolment codes are printed once for the operator; device secrets are never printed.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from hq.db.engine import make_engine
+from hq.db.migrate import upgrade
+
+DEFAULT_DATABASE = "storeline-hq.db"
+
+
+def _engine(args):
+    engine = make_engine(args.database)
+    upgrade(engine)
+    return engine
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from hq.api.app import admin_token_from_env, create_app
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("--tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
+    engine = _engine(args)
+    token, generated = admin_token_from_env()
+    if generated:  # shown once on the operator's console, never logged
+        print(f"admin token (set STORELINE_HQ_ADMIN_TOKEN to choose one): {token}", flush=True)
+    app = create_app(engine, admin_token=token)
+    uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.tls_cert,
+                ssl_keyfile=args.tls_key, log_level=args.log_level)
+    return 0
+
+
+def cmd_demo_seed(args) -> int:
+    from hq.demo_seed import seed_demo
+
+    written = seed_demo(_engine(args))
+    print("seeded: " + (", ".join(written) if written else "nothing (already there)"))
+    return 0
+
+
+def cmd_enrolment_code(args) -> int:
+    from hq.services.common import ServiceError
+    from hq.services.enrolment import create_enrolment_code
+
+    try:
+        with _engine(args).begin() as conn:
+            code, expires_at = create_enrolment_code(conn, args.store, args.ttl)
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(code)
+    print(f"expires at {expires_at}", file=sys.stderr)
+    return 0
+
+
+def cmd_revoke(args) -> int:
+    from hq.services.common import ServiceError
+    from hq.services.enrolment import revoke
+
+    try:
+        with _engine(args).begin() as conn:
+            at = revoke(conn, args.device_id)
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"revoked {args.device_id} at {at}")
+    return 0
+
+
+def _ranges(gaps) -> str:
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in gaps)
+
+
+def cmd_audit(args) -> int:
+    from hq.services.journal import all_journal_status
+
+    with _engine(args).connect() as conn:
+        devices = all_journal_status(conn)
+    problems = 0
+    for d in devices:
+        bad = bool(d["gaps"] or d["chain_breaks"])
+        problems += bad
+        line = (f"{d['store_code']} {d['device_code']} {d['device_id']} last_seq={d['last_seq']}"
+                f" received={d['received']}")
+        if d["gaps"]:
+            line += f" GAPS: {_ranges(d['gaps'])}"
+        if d["chain_breaks"]:
+            line += f" CHAIN BREAKS at: {', '.join(map(str, d['chain_breaks']))}"
+        print(line + ("" if bad else " ok"))
+    print(f"{len(devices)} device(s), {problems} with problems")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pos-hq", description="Storeline HQ service")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name, fn, help_):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("--database", default=DEFAULT_DATABASE, help="SQLite path or DB URL")
+        p.set_defaults(fn=fn)
+        return p
+
+    p = command("serve", cmd_serve, "run the HTTP API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--tls-cert")
+    p.add_argument("--tls-key")
+    p.add_argument("--log-level", default="info")
+    command("demo-seed", cmd_demo_seed, "load the demo company (idempotent)")
+    p = command("enrolment-code", cmd_enrolment_code, "make a one-time enrolment code")
+    p.add_argument("--store", required=True, help="store code, e.g. HCM1")
+    p.add_argument("--ttl", type=int, default=60, help="minutes until it expires")
+    p = command("revoke", cmd_revoke, "revoke a device")
+    p.add_argument("device_id")
+    command("audit", cmd_audit, "journal completeness per device (exit 1 on problems)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

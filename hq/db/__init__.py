@@ -1,0 +1,1 @@
+"""HQ database: models (hq.db.models), engine (hq.db.engine), Alembic migrations."""

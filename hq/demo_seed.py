@@ -1,0 +1,80 @@
+"""`pos-hq demo-seed`: the demo company at HQ (both demo stores), published to the feed.
+
+Why: HQ IT loads the demo company, makes an enrolment code, and a new tablet bootstraps the
+same store a `pos-app` demo database holds: same ids (UUIDv5 of store and SKU), names, prices,
+barcodes, associates with their argon2 PIN hashes, and customers. Idempotent: a store already
+at HQ is left as it is.
+
+Demo data only; the service never imports pos_app at runtime: the pure demo builders are
+imported inside `seed_demo` alone (DESIGN.md §2: hq shares only sync's wire schemas).
+
+Runs on the CLI's main thread (or a test); writes each store in one transaction.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from sqlalchemy import Connection, Engine, select
+
+from hq.db.models import Store
+from hq.services import catalog
+
+
+def seed_demo(engine: Engine) -> list[str]:
+    """Write the demo stores that are missing; returns the codes of the stores written."""
+    # demo data only; the service never imports pos_app at runtime
+    from pos_app.auth import hash_pin
+    from pos_app.demo_customers import demo_customers
+    from pos_app.demo_store import (DEMO_ASSOCIATES, DEMO_CUSTOMERS, DEMO_MARKDOWN_ITEM_CODE,
+                                    DEMO_STORES, build_catalog, demo_uuid)
+
+    written = []
+    for key, spec in DEMO_STORES.items():
+        with engine.begin() as conn:
+            if conn.execute(select(Store.id).where(Store.code == spec.code)).first():
+                continue
+            sid = spec.store_id
+            catalog.insert_new(conn, "store", [{
+                "id": sid, "code": spec.code, "name": spec.name, "currency": spec.currency,
+                "locale": spec.locale, "timezone": spec.timezone, "tax_mode": spec.tax_mode,
+                "address": spec.address, "discount_threshold_bp": spec.discount_threshold_bp,
+                "barcode_rules": json.dumps([asdict(r) for r in spec.barcode_rules])}], sid)
+            catalog.insert_new(conn, "tax_rate", [
+                {"store_id": sid, "tax_code": c, "rate_ppm": ppm, "label": label}
+                for c, ppm, label in spec.tax_rates], sid)
+            _write_catalog(conn, sid, build_catalog(spec), f"PLU-{DEMO_MARKDOWN_ITEM_CODE}",
+                           spec.fixed[0])
+            catalog.insert_new(conn, "associate", [{
+                "id": demo_uuid(key, "associate", a.code), "store_id": sid, "code": a.code,
+                "name": a.name, "role": a.role.value, "pin_hash": hash_pin(a.pin), "active": 1}
+                for a in DEMO_ASSOCIATES[key]], sid)
+            customers = demo_customers(key, spec.lang, spec.customer_count, spec.seed + 1,
+                                       fixed=(DEMO_CUSTOMERS[key],))
+            catalog.insert_new(conn, "customer", [{
+                "id": c.id, "home_store_id": sid, "name": c.name, "phone": c.phone,
+                "email": c.email, "loyalty_card": c.loyalty_card, "tier": c.tier}
+                for c in customers], sid)
+            written.append(spec.code)
+    return written
+
+
+def _write_catalog(conn: Connection, sid: str, rows, plu_code: str, tee) -> None:
+    """The builder's tuples (keyed by integer pk) as HQ rows keyed by the stable ids."""
+    product_ids = {r[0]: r[1] for r in rows.products}
+    variant_ids = {r[0]: r[1] for r in rows.variants}
+    catalog.insert_new(conn, "product", [{
+        "id": r[1], "store_id": sid, "style_code": r[2], "name": r[3], "brand": r[4],
+        "category": r[5], "tax_code": r[6], "active": r[7]} for r in rows.products], sid)
+    catalog.insert_new(conn, "variant", [{
+        "id": r[1], "product_id": product_ids[r[2]], "sku": r[3], "size": r[4],
+        "colour": r[5], "active": r[6]} for r in rows.variants], sid)
+    barcodes = [{"code": code, "variant_id": variant_ids[vpk]} for code, vpk in rows.barcodes]
+    # The markdown-label code of the tee, as the device demo adds it (pos_app.demo_store).
+    tee_sku = f"{tee.style_code}-{tee.first_colour}-{tee.first_size}"
+    tee_id = next(r[1] for r in rows.variants if r[3] == tee_sku)
+    barcodes.append({"code": plu_code, "variant_id": tee_id})
+    catalog.insert_new(conn, "barcode", barcodes, sid)
+    catalog.insert_new(conn, "price", [{
+        "store_id": store_id, "variant_id": variant_ids[vpk], "amount_minor": amount}
+        for store_id, vpk, amount in rows.prices], sid)

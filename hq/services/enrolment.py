@@ -1,0 +1,127 @@
+"""Device enrolment and authentication.
+
+Why: a tablet joins a store by exchanging a one-time, expiring code (typed or scanned from a
+QR) for a device id and a secret (issue 3). HQ keeps only SHA-256 hashes of codes and secrets;
+every request carries `Bearer <device_id>.<secret>`, compared in constant time; a revoked
+device is refused on its next request. Codes and secrets are never logged.
+
+Plain functions on a Connection: run on a request thread or the CLI; the caller commits.
+"""
+from __future__ import annotations
+
+import base64
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from hq.db.models import Device, EnrolmentCode, Store
+from hq.services.common import (AuthError, EnrolmentRefused, NotFound, ServiceError,
+                                sha256_hex, utc_iso)
+from sync.protocol import EnrolResponse
+
+CODE_LENGTH = 10  # base32 characters: 50 bits, one-time and short-lived
+MAX_TTL_MINUTES = 7 * 24 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class AuthenticatedDevice:
+    id: str
+    store_id: str
+    device_code: str
+    name: str
+
+
+def _normalise_code(code: str) -> str:
+    return code.strip().upper().replace("-", "").replace(" ", "")
+
+
+def create_enrolment_code(conn: Connection, store_code: str, ttl_minutes: int = 60,
+                          now: datetime | None = None) -> tuple[str, str]:
+    """A new one-time code for the store: (code, expires_at). Only its hash is stored."""
+    if not 1 <= ttl_minutes <= MAX_TTL_MINUTES:
+        raise ServiceError(f"ttl_minutes must be between 1 and {MAX_TTL_MINUTES}")
+    store_id = conn.execute(select(Store.id).where(Store.code == store_code)).scalar()
+    if store_id is None:
+        raise NotFound(f"unknown store {store_code!r}")
+    now = now or datetime.now(timezone.utc)
+    code = base64.b32encode(secrets.token_bytes(10)).decode("ascii")[:CODE_LENGTH]
+    expires_at = utc_iso(now + timedelta(minutes=ttl_minutes))
+    conn.execute(insert(EnrolmentCode), [{
+        "code_sha256": sha256_hex(code), "store_id": store_id, "created_at": utc_iso(now),
+        "expires_at": expires_at, "used_at": None, "device_id": None}])
+    return code, expires_at
+
+
+def enrol(conn: Connection, code: str, device_name: str,
+          now: datetime | None = None) -> EnrolResponse:
+    """Exchange a one-time code for a device id and secret (shown once, stored hashed)."""
+    now_s = utc_iso(now)
+    digest = sha256_hex(_normalise_code(code))
+    row = conn.execute(select(EnrolmentCode).where(EnrolmentCode.code_sha256 == digest)).first()
+    if row is None:
+        raise EnrolmentRefused("unknown enrolment code")
+    if row.used_at is not None:
+        raise EnrolmentRefused("enrolment code already used")
+    if row.expires_at <= now_s:
+        raise EnrolmentRefused("enrolment code expired")
+    device_id = str(uuid.uuid4())
+    # Spend the code first, conditionally: of two concurrent enrolments only one wins.
+    spent = conn.execute(update(EnrolmentCode).where(
+        EnrolmentCode.code_sha256 == digest, EnrolmentCode.used_at.is_(None)).values(
+        used_at=now_s, device_id=device_id)).rowcount
+    if spent != 1:
+        raise EnrolmentRefused("enrolment code already used")
+    store = conn.execute(select(Store.id, Store.code).where(Store.id == row.store_id)).one()
+    secret = secrets.token_urlsafe(32)
+    for _attempt in range(5):
+        count = conn.execute(select(func.count()).select_from(Device).where(
+            Device.store_id == store.id)).scalar_one()
+        device_code = f"T{count + 1:02d}"
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(Device), [{
+                    "id": device_id, "store_id": store.id, "name": device_name,
+                    "device_code": device_code, "secret_sha256": sha256_hex(secret),
+                    "enrolled_at": now_s, "revoked_at": None, "last_seen_at": None}])
+            break
+        except IntegrityError:  # another device took that number at the same moment
+            continue
+    else:  # pragma: no cover - five concurrent enrolments in one store at the same instant
+        raise ServiceError("could not number the device; try again")
+    return EnrolResponse(device_id=device_id, device_secret=secret, device_code=device_code,
+                         store_id=store.id, store_code=store.code)
+
+
+def authenticate(conn: Connection, authorization: str | None) -> AuthenticatedDevice:
+    """The device behind an `Authorization: Bearer <device_id>.<secret>` header, or AuthError."""
+    if not authorization or not authorization.startswith("Bearer "):
+        raise AuthError("missing bearer token")
+    device_id, sep, secret = authorization[len("Bearer "):].strip().partition(".")
+    if not sep or not secret or len(device_id) != 36:
+        raise AuthError("malformed bearer token")
+    row = conn.execute(select(Device).where(Device.id == device_id)).first()
+    # Compare against a dummy hash for unknown devices too: timing says nothing either way.
+    expected = row.secret_sha256 if row is not None else "0" * 64
+    if not hmac.compare_digest(sha256_hex(secret), expected) or row is None:
+        raise AuthError("invalid device credentials")
+    if row.revoked_at is not None:
+        raise AuthError("device revoked")
+    conn.execute(update(Device).where(Device.id == device_id).values(last_seen_at=utc_iso()))
+    return AuthenticatedDevice(row.id, row.store_id, row.device_code, row.name)
+
+
+def revoke(conn: Connection, device_id: str) -> str:
+    """Revoke a device: its next request gets 401 "device revoked". Returns revoked_at."""
+    row = conn.execute(select(Device.revoked_at).where(Device.id == device_id)).first()
+    if row is None:
+        raise NotFound(f"unknown device {device_id!r}")
+    if row.revoked_at is not None:
+        return row.revoked_at
+    at = utc_iso()
+    conn.execute(update(Device).where(Device.id == device_id).values(revoked_at=at))
+    return at

@@ -1,0 +1,145 @@
+"""End to end: a real `pos-hq` on loopback, a device enrolled by `pos-app --enrol`, the real
+app selling online, then offline while HQ is down, then catching up by itself — each sale at
+HQ exactly once, with an intact journal.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from pos_app.demo_store import DEMO_ASSOCIATES, DEMO_VN_TEE_BARCODE
+from pos_app.tenders import cash_payment
+from tests.ui.conftest import sign_in
+from ui.app import build_app
+from ui.scanner_filter import simulate_wedge_scan
+from ui.theme import LayoutMode
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN_TOKEN = "e2e-admin-token"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class HQProcess:
+    """`pos-hq serve` in a subprocess on a loopback port, stoppable and restartable."""
+
+    def __init__(self, database: str, port: int) -> None:
+        self.database, self.port = database, port
+        self.url = f"http://127.0.0.1:{port}"
+        self.proc: subprocess.Popen | None = None
+
+    def cli(self, *args: str) -> str:
+        out = subprocess.run([sys.executable, "-m", "hq.cli", *args, "--database", self.database],
+                             cwd=ROOT, capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "STORELINE_HQ_ADMIN_TOKEN": ADMIN_TOKEN})
+        assert out.returncode == 0, out.stderr[-3000:]
+        return out.stdout
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "hq.cli", "serve", "--database", self.database,
+             "--host", "127.0.0.1", "--port", str(self.port)], cwd=ROOT,
+            env={**os.environ, "STORELINE_HQ_ADMIN_TOKEN": ADMIN_TOKEN},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).ok:
+                    return
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise RuntimeError("pos-hq did not come up")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+            self.proc = None
+
+    def admin(self, path: str):
+        answer = requests.get(f"{self.url}{path}", timeout=10,
+                              headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+        answer.raise_for_status()
+        return answer.json()
+
+
+@pytest.fixture
+def hq(tmp_path):
+    server = HQProcess(f"sqlite:///{tmp_path / 'hq.sqlite3'}", _free_port())
+    server.cli("demo-seed")
+    server.start()
+    yield server
+    server.stop()
+
+
+def _sell_tee(qtbot, sell) -> str:
+    simulate_wedge_scan(sell.search, DEMO_VN_TEE_BARCODE)
+    qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=5000)
+    due = sell.basket.priced().total
+    sell.checkout((cash_payment(due, due),))
+    qtbot.waitUntil(lambda: sell.pages.currentWidget() is sell.complete_view, timeout=10_000)
+    sell.start_new_sale()
+    return sell.last_sale.sale_id
+
+
+def test_enrol_sell_online_then_offline_and_catch_up(qtbot, qapp, tmp_path, hq):
+    code = hq.cli("enrolment-code", "--store", "HCM1").split()[-1]
+    device_db = tmp_path / "till.sqlite3"
+    out = subprocess.run([sys.executable, "-m", "ui.app", "--db", str(device_db), "--hq", hq.url,
+                          "--enrol", code, "--device-name", "Counter 1", "--screenshot",
+                          str(tmp_path / "first.png")], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "Enrolled as T01 of Storeline Saigon Centre" in out.stdout
+    # A second use of the same code is refused.
+    again = subprocess.run([sys.executable, "-m", "ui.app", "--db", str(tmp_path / "b.sqlite3"),
+                            "--hq", hq.url, "--enrol", code], cwd=ROOT, capture_output=True,
+                           text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert again.returncode == 1 and "Enrolment failed" in again.stderr
+
+    app = build_app(device_db, layout=LayoutMode.COUNTER, lang="en", demo_store=None, qt=qapp)
+    try:
+        assert app.sync is not None  # enrolled: the background sync runs
+        app.sync.worker.interval = 1.0
+        qtbot.addWidget(app.window)
+        app.window.show()
+        qtbot.waitUntil(lambda: app.window.login.tiles.count() == 3, timeout=10_000)
+        cashier = next(a for a in DEMO_ASSOCIATES["hcm"] if a.code == "C01")
+        sign_in(qtbot, app, cashier.code, cashier.pin)
+        sell = app.window.sell
+
+        first = _sell_tee(qtbot, sell)  # online: reaches HQ within seconds
+        qtbot.waitUntil(lambda: app.sync.last is not None and app.sync.last.online
+                        and app.sync.last.pending == 0, timeout=30_000)
+        assert "Online" in app.window.sync_label.text()
+
+        hq.stop()  # the internet goes down: the till keeps selling
+        offline = [_sell_tee(qtbot, sell) for _ in range(2)]
+        app.sync.sync_now()
+        qtbot.waitUntil(lambda: app.sync.last is not None and not app.sync.last.online,
+                        timeout=30_000)
+        assert app.sync.last.pending == 2
+        assert "Offline" in app.window.sync_label.text()
+
+        hq.start()  # back: the worker catches up by itself
+        qtbot.waitUntil(lambda: app.sync.last.online and app.sync.last.pending == 0,
+                        timeout=60_000)
+    finally:
+        app.close()
+    journal = hq.admin("/v1/admin/journal")
+    devices = journal if isinstance(journal, list) else journal.get("devices", journal)
+    mine = [d for d in devices if d["last_seq"] == 3]
+    assert mine and mine[0]["received"] == 3 and mine[0]["gaps"] == [] \
+        and mine[0]["chain_breaks"] == []
+    assert {first, *offline}  # three distinct device-made sale ids, each once at HQ

@@ -1,0 +1,1 @@
+"""Tests of the HQ service, each database test on SQLite and PostgreSQL."""

@@ -1,0 +1,96 @@
+"""Enrolment codes and device authentication, through the API on both databases."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from hq.api.app import create_app
+from hq.db.models import Device, EnrolmentCode
+from hq.services.common import EnrolmentRefused
+from hq.services.enrolment import create_enrolment_code, enrol
+from tests.hq.helpers import make_store
+
+ADMIN = {"Authorization": "Bearer test-admin-token"}
+
+
+@pytest.fixture
+def client(hq_engine):
+    make_store(hq_engine)
+    with TestClient(create_app(hq_engine, admin_token="test-admin-token")) as c:
+        yield c
+
+
+def new_code(client, store="TST1", ttl=60) -> str:
+    r = client.post("/v1/admin/enrolment-codes", json={"store_code": store, "ttl_minutes": ttl},
+                    headers=ADMIN)
+    assert r.status_code == 200, r.text
+    return r.json()["code"]
+
+
+def test_a_code_enrols_one_device_once_and_is_stored_only_as_a_hash(client, hq_engine):
+    r = client.post("/v1/admin/enrolment-codes", json={"store_code": "TST1"}, headers=ADMIN)
+    body = r.json()
+    code = body["code"]
+    assert len(code) == 10 and body["expires_at"].endswith("Z")
+    import base64
+    assert base64.b64decode(body["qr_png_base64"]).startswith(b"\x89PNG\r\n\x1a\n")
+    first = client.post("/v1/enrol", json={"code": code.lower(), "device_name": "Tablet 1"})
+    assert first.status_code == 200, first.text
+    again = client.post("/v1/enrol", json={"code": code, "device_name": "Tablet 2"})
+    assert again.status_code == 403 and again.json()["detail"] == "enrolment code already used"
+    second = client.post("/v1/enrol", json={"code": new_code(client), "device_name": "Tablet 2"})
+    assert [first.json()["device_code"], second.json()["device_code"]] == ["T01", "T02"]
+    assert first.json()["store_code"] == "TST1"
+    with hq_engine.connect() as conn:
+        stored = conn.execute(select(EnrolmentCode.code_sha256)).scalars().all()
+        secrets_ = conn.execute(select(Device.secret_sha256)).scalars().all()
+    assert code not in stored and all(len(h) == 64 for h in stored)
+    assert first.json()["device_secret"] not in secrets_
+
+
+def test_expired_and_unknown_codes_are_refused(hq_engine):
+    make_store(hq_engine)
+    past = datetime.now(timezone.utc) - timedelta(hours=2)
+    with hq_engine.begin() as conn:
+        code, _ = create_enrolment_code(conn, "TST1", 60, now=past)
+    with pytest.raises(EnrolmentRefused, match="expired"), hq_engine.begin() as conn:
+        enrol(conn, code, "late tablet")
+    with pytest.raises(EnrolmentRefused, match="unknown"), hq_engine.begin() as conn:
+        enrol(conn, "AAAAAAAAAA", "tablet")
+
+
+def test_wrong_codes_and_bad_admin_requests_get_4xx_with_reasons(client):
+    r = client.post("/v1/enrol", json={"code": "WRONGCODE1", "device_name": "x"})
+    assert r.status_code == 403 and r.json()["detail"] == "unknown enrolment code"
+    assert client.post("/v1/enrol", json={"code": "abc", "device_name": "x"}).status_code == 422
+    r = client.post("/v1/admin/enrolment-codes", json={"store_code": "NOPE"}, headers=ADMIN)
+    assert r.status_code == 404 and "unknown store" in r.json()["detail"]
+    r = client.post("/v1/admin/enrolment-codes", json={"store_code": "TST1"},
+                    headers={"Authorization": "Bearer wrong"})
+    assert r.status_code == 401
+    r = client.post("/v1/admin/enrolment-codes", json={"store_code": "TST1", "ttl_minutes": 0},
+                    headers=ADMIN)
+    assert r.status_code == 422
+    assert client.post("/v1/admin/devices/nope/revoke", headers=ADMIN).status_code == 404
+
+
+def test_bad_tokens_get_401_and_a_revoked_device_is_refused_with_the_reason(client):
+    resp = client.post("/v1/enrol", json={"code": new_code(client), "device_name": "t"}).json()
+    good = {"Authorization": f"Bearer {resp['device_id']}.{resp['device_secret']}"}
+    assert client.get("/v1/devices/me/journal", headers=good).status_code == 200
+    for bad in ({}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer nodot"},
+                {"Authorization": f"Bearer {resp['device_id']}.wrong-secret"},
+                {"Authorization": f"Bearer {'0' * 36}.{resp['device_secret']}"}):
+        r = client.get("/v1/changes", headers=bad)
+        assert r.status_code == 401, bad
+    r = client.post(f"/v1/admin/devices/{resp['device_id']}/revoke", headers=ADMIN)
+    assert r.status_code == 200 and r.json()["revoked_at"]
+    r = client.get("/v1/changes", headers=good)
+    assert r.status_code == 401 and r.json()["detail"] == "device revoked"
+    event = {"id": "12345678-1234-4234-8234-123456789012", "position": 1,
+             "topic": "sale.completed", "payload": {}, "created_at": "2026-11-22T10:00:00Z"}
+    r = client.post("/v1/push", headers=good, json={"events": [event]})
+    assert r.status_code == 401 and r.json()["detail"] == "device revoked"

@@ -1,0 +1,126 @@
+"""End to end: a real `pos-hq serve` process on a loopback port, spoken to over HTTP with
+requests, administered with the `pos-hq` commands (both databases; TLS on SQLite)."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.hq.device_sales import sell_on_device
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN_TOKEN = "e2e-admin-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pos_hq(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "hq.cli", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+class Server:
+    """`pos-hq serve` in a child process; stopped by its own pid."""
+
+    def __init__(self, database: str, tmp_path: Path, *tls: str) -> None:
+        self.port = free_port()
+        scheme = "https" if tls else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
+        args = ["serve", "--database", database, "--port", str(self.port),
+                "--log-level", "warning"]
+        if tls:
+            args += ["--tls-cert", tls[0], "--tls-key", tls[1]]
+        self.log = open(tmp_path / f"serve-{self.port}.log", "w+")
+        env = {**os.environ, "STORELINE_HQ_ADMIN_TOKEN": ADMIN_TOKEN}
+        self.proc = subprocess.Popen([sys.executable, "-m", "hq.cli", *args], cwd=ROOT,
+                                     stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        self.verify = tls[0] if tls else True
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1,
+                                verify=self.verify).status_code == 200:
+                    return
+            except requests.RequestException:
+                time.sleep(0.1)
+        self.stop()
+        self.log.seek(0)
+        raise AssertionError(f"pos-hq serve did not start:\n{self.log.read()}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def test_enrol_push_audit_and_revoke_against_a_real_server(db_url, tmp_path, device_copy):
+    assert "seeded: HCM1, NYC1" in pos_hq("demo-seed", "--database", db_url).stdout
+    code = pos_hq("enrolment-code", "--database", db_url, "--store", "HCM1").stdout.strip()
+    server = Server(db_url, tmp_path)
+    try:
+        s = requests.Session()
+        r = s.post(f"{server.url}/v1/enrol", json={"code": code, "device_name": "Quầy 1"},
+                   timeout=10)
+        assert r.status_code == 200, r.text
+        enrolled = r.json()
+        assert enrolled["store_code"] == "HCM1" and enrolled["device_code"] == "T01"
+        assert s.post(f"{server.url}/v1/enrol", json={"code": code, "device_name": "again"},
+                      timeout=10).status_code == 403
+        auth = {"Authorization": f"Bearer {enrolled['device_id']}.{enrolled['device_secret']}"}
+        events = sell_on_device(device_copy("hcm"), "hcm", enrolled["device_id"],
+                                enrolled["device_code"])
+        first = s.post(f"{server.url}/v1/push", json={"events": events}, headers=auth,
+                       timeout=10).json()
+        again = s.post(f"{server.url}/v1/push", json={"events": events}, headers=auth,
+                       timeout=10).json()
+        assert [x["status"] for x in first["results"]] == ["accepted"] * len(events)
+        assert [x["status"] for x in again["results"]] == ["duplicate"] * len(events)
+        page = s.get(f"{server.url}/v1/changes?limit=50", headers=auth, timeout=10).json()
+        assert page["has_more"] and page["changes"][0]["entity"] == "store"
+        audit = s.get(f"{server.url}/v1/admin/journal", timeout=10,
+                      headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).json()
+        assert [(d["last_seq"], d["gaps"]) for d in audit["devices"]] == [(len(events), [])]
+        out = pos_hq("audit", "--database", db_url).stdout
+        assert f"last_seq={len(events)} received={len(events)} ok" in out
+        pos_hq("revoke", "--database", db_url, enrolled["device_id"])
+        r = s.get(f"{server.url}/v1/changes", headers=auth, timeout=10)
+        assert r.status_code == 401 and r.json()["detail"] == "device revoked"
+    finally:
+        server.stop()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is needed to make a cert")
+def test_serve_speaks_tls_when_configured(tmp_path):
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    server = Server(str(tmp_path / "hq.db"), tmp_path, str(cert), str(key))
+    try:
+        assert requests.get(f"{server.url}/healthz", verify=str(cert),
+                            timeout=10).json() == {"status": "ok"}
+        with pytest.raises(requests.exceptions.SSLError):  # the cert is not publicly trusted
+            requests.get(f"{server.url}/healthz", timeout=10)
+    finally:
+        server.stop()
