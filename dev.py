@@ -6,7 +6,9 @@ This script needs nothing but the standard library. It creates `.venv/` beside i
 installs the project with its test extras (again only when pyproject.toml changed), and
 then hands over to the virtual environment's Python.
 
-    python3 dev.py demo [pos-app options]   # set up, open Storeline on the demo store
+    python3 dev.py demo [--store hcm|nyc] [pos-app options]
+                                            # set up, start a local HQ on loopback, open the
+                                            # demo store's till enrolled with it
     python3 dev.py test [pytest options]    # set up, run the whole test suite
     python3 dev.py bench [scenario options] # set up, run a benchmark (python -m bench)
 """
@@ -50,6 +52,71 @@ def ensure_venv() -> Path:
     return py
 
 
+# Local demo data: the HQ database and one till per store (git-ignored; tests point it elsewhere).
+DEMO = Path(os.environ.get("STORELINE_DEMO_DIR", ROOT / ".demo"))
+STORE_CODES = {"hcm": "HCM1", "nyc": "NYC1"}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_demo(py: str, rest: list[str], env: dict) -> int:
+    """The demo with embedded defaults: SQLite everywhere and a local HQ on loopback.
+
+    First run: seeds the HQ database with the demo company, makes an enrolment code and enrols
+    a till for the chosen store (which downloads its catalog from HQ). Every run: starts HQ on
+    a free loopback port, opens the till pointed at it, and stops HQ when the till closes.
+    """
+    import time
+    import urllib.request
+
+    store = "hcm"
+    if "--store" in rest:
+        i = rest.index("--store")
+        store = rest[i + 1]
+        rest = rest[:i] + rest[i + 2:]
+    DEMO.mkdir(exist_ok=True)
+    hq_db = f"sqlite:///{DEMO / 'hq.sqlite3'}"
+    till = DEMO / f"till-{store}.sqlite3"
+    if not (DEMO / "hq.sqlite3").exists():
+        print("[dev] seeding the local HQ with the demo company", flush=True)
+        subprocess.check_call([py, "-m", "hq.cli", "demo-seed", "--database", hq_db], cwd=ROOT,
+                              env=env)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    hq = subprocess.Popen([py, "-m", "hq.cli", "serve", "--database", hq_db, "--host",
+                           "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            print("[dev] the local HQ did not start", file=sys.stderr)
+            return 1
+        print(f"[dev] local HQ at {url}", flush=True)
+        app = [py, "-m", "ui.app", "--db", str(till), "--hq", url]
+        if not till.exists():
+            code = subprocess.check_output(
+                [py, "-m", "hq.cli", "enrolment-code", "--database", hq_db, "--store",
+                 STORE_CODES[store]], cwd=ROOT, env=env, text=True).split()[-1]
+            app += ["--enrol", code, "--device-name", f"Demo till ({store})"]
+        if store == "nyc" and "--lang" not in rest:
+            rest = [*rest, "--lang", "en"]
+        return subprocess.call([*app, *rest], cwd=ROOT, env=env)
+    finally:
+        hq.terminate()
+        hq.wait(timeout=30)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"demo", "test", "bench"}:
         print(__doc__)
@@ -58,7 +125,7 @@ def main(argv: list[str]) -> int:
     py = str(ensure_venv())
     env = dict(os.environ)
     if cmd == "demo":
-        return subprocess.call([py, "-m", "ui.app", "--demo", *rest], cwd=ROOT, env=env)
+        return run_demo(py, rest, env)
     if cmd == "bench":
         return subprocess.call([py, "-m", "bench", *rest], cwd=ROOT, env=env)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -5,6 +5,8 @@ created at import time. `pos-app --demo` opens the demo store (created on first 
 user data directory, or wherever --db points).
 
     pos-app --demo [--store hcm|nyc] [--layout counter|tablet] [--lang en|vi] [--db PATH]
+    pos-app --db PATH --hq URL --enrol CODE [--device-name NAME]   # enrol, download, open
+    pos-app --db PATH [--hq URL]                                    # an enrolled till
 
 Runs on the main (UI) thread; start-up database work (migrations, demo load, store context)
 runs before the window exists, which is the one time the UI has nothing to show yet.
@@ -65,7 +67,7 @@ def default_db_path(store: str) -> Path:
     return Path(user_data_dir("storeline", "storeline")) / f"demo-{store}.sqlite3"
 
 
-def build_app(db_path: Path, *, layout: LayoutMode, lang: str, demo_store: str | None,
+def build_app(db_path: Path, *, layout: LayoutMode, lang: str | None, demo_store: str | None,
               qt: QApplication | None = None) -> App:
     """Open (and upgrade) the database, load the store, and build the window."""
     qt = qt or QApplication.instance() or QApplication(sys.argv[:1])
@@ -83,6 +85,7 @@ def build_app(db_path: Path, *, layout: LayoutMode, lang: str, demo_store: str |
         with writer.connect() as conn:
             ctx = load_store_context(conn)
     reader = make_engine(db_path, readonly=True)
+    lang = lang or ("vi" if ctx.locale.startswith("vi") else "en")  # the store's language
     apply_theme(qt, layout)
     install_language(qt, lang)
     tasks = TaskManager()
@@ -130,6 +133,16 @@ def enrol_from_command_line(db_path: Path, hq_url: str, code: str, device_name: 
         engine.dispose()
 
 
+def point_at_hq(db_path: Path, hq_url: str) -> None:
+    """An enrolled device whose HQ moved (a new address): remember the new one."""
+    engine = make_engine(db_path)
+    try:
+        with engine.begin() as conn:
+            write_setting(conn, HQ_URL_KEY, hq_url)
+    finally:
+        engine.dispose()
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="pos-app", description="Storeline point of sale")
     p.add_argument("--demo", action="store_true", help="open the demo store (created on first run)")
@@ -160,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Enrolment failed: {exc}", file=sys.stderr)
             return 1
         print(f"Enrolled as {ctx.device_code} of {ctx.store_name}.", flush=True)
-    lang = args.lang or ("vi" if args.store == "hcm" else "en")
+    elif args.hq and db_path.exists():
+        point_at_hq(db_path, args.hq)
+    lang = args.lang or (("vi" if args.store == "hcm" else "en") if args.demo else None)
     qt = QApplication(sys.argv[:1])
     app = build_app(db_path, layout=LayoutMode(args.layout), lang=lang,
                     demo_store=args.store if args.demo else None, qt=qt)
