@@ -16,6 +16,9 @@ from pos_app.barcode_rules import VariableMeasureRule
 from pos_app.pricing import TaxMode
 
 
+HQ_URL_KEY = "hq_url"  # settings key: the HQ this till syncs with (absent: a standalone till)
+
+
 class NotProvisioned(RuntimeError):
     """The database has no device/store settings yet (first run: enrol or load the demo)."""
 

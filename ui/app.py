@@ -18,6 +18,7 @@ import gc
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 from PySide6.QtCore import QTimer
@@ -27,15 +28,18 @@ from pos_app.db.engine import make_engine
 from pos_app.db.migrate import ensure_current
 from pos_app.ports import SystemClock
 from pos_app.services.till import TillService
-from pos_app.store_context import NotProvisioned, load_store_context, write_setting
+from pos_app.store_context import (HQ_URL_KEY, NotProvisioned, load_store_context,
+                                   read_setting, write_setting)
 from pos_app.wedge_detector import WedgeSettings
 from ui.i18n import install_language
 from ui.scanner_filter import WedgeScannerFilter
 from ui.services import AppServices
-from ui.sync_bridge import HQ_URL_KEY, SyncBridge
 from ui.shell import MainWindow
 from ui.tasks import TaskManager
 from ui.theme import LayoutMode, apply_theme
+
+if TYPE_CHECKING:
+    from ui.sync_bridge import SyncBridge
 
 
 @dataclass
@@ -47,7 +51,7 @@ class App:
     window: MainWindow
     scanner: WedgeScannerFilter
     engines: tuple
-    sync: SyncBridge | None = None
+    sync: "SyncBridge | None" = None
 
     def close(self) -> None:
         if self.sync is not None:
@@ -65,6 +69,11 @@ class App:
 
 def default_db_path(store: str) -> Path:
     return Path(user_data_dir("storeline", "storeline")) / f"demo-{store}.sqlite3"
+
+
+def default_till_path() -> Path:
+    """Where an enrolled till keeps its database unless --db says otherwise."""
+    return Path(user_data_dir("storeline", "storeline")) / "till.sqlite3"
 
 
 def build_app(db_path: Path, *, layout: LayoutMode, lang: str | None, demo_store: str | None,
@@ -91,7 +100,13 @@ def build_app(db_path: Path, *, layout: LayoutMode, lang: str | None, demo_store
     tasks = TaskManager()
     till = TillService(ctx, writer, reader, SystemClock())
     services = AppServices(ctx=ctx, till=till, tasks=tasks, layout=layout, language=lang)
-    sync = SyncBridge.for_device(writer)
+    sync = None
+    with writer.connect() as conn:
+        enrolled = read_setting(conn, HQ_URL_KEY) is not None
+    if enrolled:  # imported only here: a standalone till never loads the HTTP stack
+        from ui.sync_bridge import SyncBridge
+
+        sync = SyncBridge.for_device(writer)
     if sync is not None:
         services.sync_now = sync.sync_now
         services.sync_status = lambda: sync.last
@@ -157,12 +172,25 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def is_provisioned(db_path: Path) -> bool:
+    """True when the file is a till of a store (demo or enrolled); False for a new till."""
+    if not db_path.exists():
+        return False
+    engine = make_engine(db_path)
+    try:
+        ensure_current(engine)
+        with engine.connect() as conn:
+            load_store_context(conn)
+        return True
+    except NotProvisioned:
+        return False
+    finally:
+        engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    if not args.demo and args.db is None:
-        print("Nothing to open: use --demo, or --db PATH for an enrolled device.", file=sys.stderr)
-        return 2
-    db_path = args.db or default_db_path(args.store)
+    db_path = args.db or (default_db_path(args.store) if args.demo else default_till_path())
     if args.enrol:
         if not args.hq:
             print("--enrol needs --hq URL (the HQ that made the code).", file=sys.stderr)
@@ -177,20 +205,52 @@ def main(argv: list[str] | None = None) -> int:
         point_at_hq(db_path, args.hq)
     lang = args.lang or (("vi" if args.store == "hcm" else "en") if args.demo else None)
     qt = QApplication(sys.argv[:1])
-    app = build_app(db_path, layout=LayoutMode(args.layout), lang=lang,
-                    demo_store=args.store if args.demo else None, qt=qt)
-    app.window.show()
-    print(f"Storeline: {app.services.ctx.store_name} · database {db_path}", flush=True)
-    if args.screenshot:
-        def snap() -> None:
-            if app.window.login.tiles.count() == 0:  # associates still loading
-                QTimer.singleShot(50, snap)
-                return
-            app.window.grab().save(str(args.screenshot))
-            qt.quit()
-        QTimer.singleShot(50, snap)
+    running: list[App] = []
+
+    def open_till() -> None:
+        app = build_app(db_path, layout=LayoutMode(args.layout), lang=lang,
+                        demo_store=args.store if args.demo else None, qt=qt)
+        running.append(app)
+        app.window.show()
+        print(f"Storeline: {app.services.ctx.store_name} · database {db_path}", flush=True)
+        if args.screenshot:
+            def snap() -> None:
+                if app.window.login.tiles.count() == 0:  # associates still loading
+                    QTimer.singleShot(50, snap)
+                    return
+                app.window.grab().save(str(args.screenshot))
+                qt.quit()
+            QTimer.singleShot(50, snap)
+
+    wizard_tasks = None
+    if args.demo or is_provisioned(db_path):
+        open_till()
+    else:  # a new till: enrol it with HQ first
+        from ui.enrol_wizard import EnrolWizard
+
+        wizard_tasks = TaskManager()
+        apply_theme(qt, LayoutMode(args.layout))
+        install_language(qt, lang or "en")
+        wizard = EnrolWizard(db_path, wizard_tasks, args.hq or "")
+        scanner = WedgeScannerFilter(WedgeSettings(), qt)
+        scanner.scanned.connect(wizard.take_scan)
+        scanner.install(qt)
+
+        def enrolled(_ctx) -> None:
+            scanner.uninstall()
+            wizard.close()
+            open_till()
+
+        wizard.enrolled.connect(enrolled)
+        wizard.resize(640, 480)
+        wizard.show()
+        if args.screenshot:
+            QTimer.singleShot(300, lambda: (wizard.grab().save(str(args.screenshot)), qt.quit()))
     code = qt.exec()
-    app.close()
+    for app in running:
+        app.close()
+    if wizard_tasks is not None:
+        wizard_tasks.shutdown()
     return code
 
 

@@ -13,13 +13,11 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy import Engine
 
-from pos_app.store_context import read_setting
+from pos_app.store_context import HQ_URL_KEY, read_setting
 from sync.enrolment import SECRET_KEY
 from sync.hq_client import HQClient
 from sync.status import SyncStatus, read_status
 from sync.worker import SyncWorker
-
-HQ_URL_KEY = "hq_url"
 
 
 class SyncBridge(QObject):

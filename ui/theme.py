@@ -32,6 +32,7 @@ QPushButton { min-height: %(target)dpx; padding: 4px 12px; border-radius: 6px;
 QPushButton:pressed { background: #cdd6e2; }
 QPushButton:disabled { color: #8a96a3; background: #eef1f5; }
 QPushButton[role="primary"] { background: %(primary)s; color: white; border: none; font-weight: bold; }
+QPushButton[role="primary"]:disabled { background: #9fb4c5; color: #eef2f6; }
 QPushButton[role="danger"] { background: %(danger)s; color: white; border: none; }
 QPushButton[role="nav"] { text-align: left; background: transparent; border: none; color: #dfe8f1; }
 QPushButton[role="nav"]:checked { background: rgba(255,255,255,0.18); color: white; }

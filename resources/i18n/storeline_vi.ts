@@ -145,6 +145,79 @@
     </message>
 </context>
 <context>
+    <name>EnrolWizard</name>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="76" />
+        <source>Set up this till</source>
+        <translation>Cài đặt máy bán hàng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="77" />
+        <source>Ask HQ IT for an enrolment code for your store. Type it, or scan its QR code with the till's scanner.</source>
+        <translation>Xin bộ phận IT của HQ mã đăng ký cho cửa hàng. Nhập mã, hoặc quét mã QR bằng máy quét của quầy.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="79" />
+        <source>HQ address</source>
+        <translation>Địa chỉ HQ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="80" />
+        <source>Enrolment code</source>
+        <translation>Mã đăng ký</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="81" />
+        <source>Name of this till</source>
+        <translation>Tên máy này</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="82" />
+        <source>e.g. Counter 1</source>
+        <translation>ví dụ: Quầy 1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="83" />
+        <source>Enrol and download the store</source>
+        <translation>Đăng ký và tải dữ liệu cửa hàng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="93" />
+        <source>Type HQ's address, starting with https:// (or http:// on a test network).</source>
+        <translation>Nhập địa chỉ HQ, bắt đầu bằng https:// (hoặc http:// trên mạng thử nghiệm).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="97" />
+        <source>The enrolment code is at least 6 characters.</source>
+        <translation>Mã đăng ký có ít nhất 6 ký tự.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="102" />
+        <source>Contacting HQ…</source>
+        <translation>Đang kết nối HQ…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="119" />
+        <source>Downloading the store: %1 items</source>
+        <translation>Đang tải dữ liệu cửa hàng: %1 mục</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="123" />
+        <source>Enrolled as %1 of %2.</source>
+        <translation>Đã đăng ký là %1 của %2.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="132" />
+        <source>HQ refused the code: %1. Ask HQ IT for a new one.</source>
+        <translation>HQ từ chối mã: %1. Hãy xin IT của HQ mã mới.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="135" />
+        <source>HQ cannot be reached at that address. Check the address and the network, then try again.</source>
+        <translation>Không kết nối được HQ ở địa chỉ này. Kiểm tra địa chỉ và mạng rồi thử lại.</translation>
+    </message>
+</context>
+<context>
     <name>LoginScreen</name>
     <message>
         <location filename="../../ui/login_screen.py" line="58" />

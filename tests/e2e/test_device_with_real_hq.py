@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from PySide6.QtCore import Qt
 
 from pos_app.demo_store import DEMO_ASSOCIATES, DEMO_VN_TEE_BARCODE
 from pos_app.tenders import cash_payment
@@ -143,3 +144,27 @@ def test_enrol_sell_online_then_offline_and_catch_up(qtbot, qapp, tmp_path, hq):
     assert mine and mine[0]["received"] == 3 and mine[0]["gaps"] == [] \
         and mine[0]["chain_breaks"] == []
     assert {first, *offline}  # three distinct device-made sale ids, each once at HQ
+
+
+def test_first_run_wizard_enrols_by_scanned_code(qtbot, qapp, tmp_path, hq, shots_dir):
+    from ui.enrol_wizard import EnrolWizard
+    from ui.tasks import TaskManager
+
+    tasks = TaskManager()
+    wizard = EnrolWizard(tmp_path / "new-till.sqlite3", tasks)
+    qtbot.addWidget(wizard)
+    wizard.resize(640, 480)
+    wizard.show()
+    wizard.hq.setText(hq.url)
+    wizard.take_scan("WRONG-CODE-123")  # a QR from another system: refused, nothing written
+    qtbot.mouseClick(wizard.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not wizard.error.isHidden(), timeout=20_000)
+    assert "HQ refused the code" in wizard.error.text()
+    code = hq.cli("enrolment-code", "--store", "NYC1").split()[-1]
+    wizard.take_scan(code.lower())  # scanners may send lower case; HQ normalises
+    with qtbot.waitSignal(wizard.enrolled, timeout=120_000) as got:
+        qtbot.mouseClick(wizard.go, Qt.MouseButton.LeftButton)
+    assert got.args[0].store_code == "NYC1"
+    assert "Enrolled as" in wizard.status.text()
+    wizard.grab().save(str(shots_dir / "enrol_wizard_done.png"))
+    tasks.shutdown()

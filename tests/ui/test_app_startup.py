@@ -34,11 +34,14 @@ def test_demo_command_opens_the_demo_store(tmp_path):
                             (DEMO_VN_TEE_BARCODE,)).fetchone() == (1,)
 
 
-def test_without_demo_or_database_it_says_what_to_do(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "ui.app"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    assert out.returncode == 2
-    assert "--demo" in out.stderr
+def test_a_new_till_opens_the_enrolment_wizard(tmp_path):
+    """No demo and no enrolled database: the first-run wizard asks for HQ and a code."""
+    shot = tmp_path / "wizard.png"
+    out = subprocess.run([sys.executable, "-m", "ui.app", "--db", str(tmp_path / "new.sqlite3"),
+                          "--screenshot", str(shot)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    assert shot.stat().st_size > 5_000
 
 
 def test_app_upgrades_an_older_database_and_keeps_its_sales(qtbot, qapp, tmp_path):
