@@ -130,24 +130,6 @@ def build_app(db_path: Path, *, layout: LayoutMode, lang: str | None, demo_store
     return App(qt, services, window, scanner, (writer, reader), sync)
 
 
-def enrol_from_command_line(db_path: Path, hq_url: str, code: str, device_name: str):
-    """Enrol the device database with HQ and download its store (installer, no window)."""
-    from sync.enrolment import enrol_device
-    from sync.hq_client import HQClient
-
-    engine = make_engine(db_path)
-    client = HQClient(hq_url)
-    try:
-        ensure_current(engine)
-        ctx = enrol_device(engine, client, code, device_name)
-        with engine.begin() as conn:
-            write_setting(conn, HQ_URL_KEY, hq_url)
-        return ctx
-    finally:
-        client.close()
-        engine.dispose()
-
-
 def point_at_hq(db_path: Path, hq_url: str) -> None:
     """An enrolled device whose HQ moved (a new address): remember the new one."""
     engine = make_engine(db_path)
@@ -196,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
             print("--enrol needs --hq URL (the HQ that made the code).", file=sys.stderr)
             return 2
         try:
-            ctx = enrol_from_command_line(db_path, args.hq, args.enrol, args.device_name)
+            from ui.enrol import enrol_till  # the HTTP stack, only when enrolling
+
+            ctx = enrol_till(db_path, args.hq, args.enrol, args.device_name)
         except Exception as exc:  # noqa: BLE001 - shown to the installer, then exit
             print(f"Enrolment failed: {exc}", file=sys.stderr)
             return 1

@@ -13,11 +13,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QVBoxLayout, QWidget)
 
-from pos_app.db.engine import make_engine
-from pos_app.db.migrate import ensure_current
-from pos_app.store_context import HQ_URL_KEY, write_setting
-from sync.enrolment import enrol_device
-from sync.hq_client import HQClient, HQError, HQRejected
+from sync.hq_client import HQError, HQRejected
+from ui.enrol import enrol_till
 from ui.pin_pad import error_banner
 from ui.tasks import TaskManager
 
@@ -103,17 +100,7 @@ class EnrolWizard(QWidget):
         self._tasks.run_io(lambda: self._enrol(url, code, name), self._done, self._failed)
 
     def _enrol(self, url: str, code: str, name: str):  # I/O pool thread
-        engine = make_engine(self._db_path)
-        client = HQClient(url)
-        try:
-            ensure_current(engine)
-            ctx = enrol_device(engine, client, code, name, progress=self.progress.emit)
-            with engine.begin() as conn:
-                write_setting(conn, HQ_URL_KEY, url)
-            return ctx
-        finally:
-            client.close()
-            engine.dispose()
+        return enrol_till(self._db_path, url, code, name, progress=self.progress.emit)
 
     def _show_progress(self, applied: int) -> None:
         self.status.setText(self.tr("Downloading the store: %1 items").replace("%1", str(applied)))

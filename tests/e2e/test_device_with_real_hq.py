@@ -15,11 +15,9 @@ import pytest
 import requests
 from PySide6.QtCore import Qt
 
-from pos_app.demo_store import DEMO_ASSOCIATES, DEMO_VN_TEE_BARCODE
-from pos_app.tenders import cash_payment
-from tests.ui.conftest import sign_in
+from pos_app.demo_store import DEMO_ASSOCIATES
+from tests.ui.conftest import sell_one_tee, sign_in
 from ui.app import build_app
-from ui.scanner_filter import simulate_wedge_scan
 from ui.theme import LayoutMode
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,16 +82,6 @@ def hq(tmp_path):
     server.stop()
 
 
-def _sell_tee(qtbot, sell) -> str:
-    simulate_wedge_scan(sell.search, DEMO_VN_TEE_BARCODE)
-    qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=5000)
-    due = sell.basket.priced().total
-    sell.checkout((cash_payment(due, due),))
-    qtbot.waitUntil(lambda: sell.pages.currentWidget() is sell.complete_view, timeout=10_000)
-    sell.start_new_sale()
-    return sell.last_sale.sale_id
-
-
 def test_enrol_sell_online_then_offline_and_catch_up(qtbot, qapp, tmp_path, hq):
     code = hq.cli("enrolment-code", "--store", "HCM1").split()[-1]
     device_db = tmp_path / "till.sqlite3"
@@ -120,13 +108,13 @@ def test_enrol_sell_online_then_offline_and_catch_up(qtbot, qapp, tmp_path, hq):
         sign_in(qtbot, app, cashier.code, cashier.pin)
         sell = app.window.sell
 
-        first = _sell_tee(qtbot, sell)  # online: reaches HQ within seconds
+        first = sell_one_tee(qtbot, sell).sale_id  # online: reaches HQ within seconds
         qtbot.waitUntil(lambda: app.sync.last is not None and app.sync.last.online
                         and app.sync.last.pending == 0, timeout=30_000)
         assert "Online" in app.window.sync_label.text()
 
         hq.stop()  # the internet goes down: the till keeps selling
-        offline = [_sell_tee(qtbot, sell) for _ in range(2)]
+        offline = [sell_one_tee(qtbot, sell).sale_id for _ in range(2)]
         app.sync.sync_now()
         qtbot.waitUntil(lambda: app.sync.last is not None and not app.sync.last.online,
                         timeout=30_000)

@@ -55,3 +55,18 @@ def sign_in(qtbot, app, code: str, pin: str) -> None:
                          Qt.MouseButton.LeftButton)
     qtbot.mouseClick(login.sign_in, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: app.window.associate is not None, timeout=10_000)
+
+
+def sell_one_tee(qtbot, sell):
+    """Scan the demo tee and pay the exact amount in cash; returns the completed sale."""
+    from pos_app.demo_store import DEMO_VN_TEE_BARCODE
+    from pos_app.tenders import cash_payment
+    from ui.scanner_filter import simulate_wedge_scan
+
+    simulate_wedge_scan(sell.search, DEMO_VN_TEE_BARCODE)
+    qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=5000)
+    due = sell.basket.priced().total
+    sell.checkout((cash_payment(due, due),))
+    qtbot.waitUntil(lambda: sell.pages.currentWidget() is sell.complete_view, timeout=10_000)
+    sell.start_new_sale()
+    return sell.last_sale

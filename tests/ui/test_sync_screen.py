@@ -5,25 +5,12 @@ import sqlite3
 
 from PySide6.QtCore import Qt
 
-from pos_app.demo_store import DEMO_ASSOCIATES, DEMO_VN_TEE_BARCODE
-from pos_app.tenders import cash_payment
-from tests.ui.conftest import sign_in
-from ui.scanner_filter import simulate_wedge_scan
+from pos_app.demo_store import DEMO_ASSOCIATES
+from tests.ui.conftest import sell_one_tee, sign_in
 
 
 def _assoc(code):
     return next(a for a in DEMO_ASSOCIATES["hcm"] if a.code == code)
-
-
-def _sell_one(qtbot, sell) -> str:
-    simulate_wedge_scan(sell.search, DEMO_VN_TEE_BARCODE)
-    qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=5000)
-    due = sell.basket.priced().total
-    sell.checkout((cash_payment(due, due),))
-    qtbot.waitUntil(lambda: sell.pages.currentWidget() is sell.complete_view, timeout=10_000)
-    receipt = sell.last_sale.receipt_no
-    sell.start_new_sale()
-    return receipt
 
 
 def test_only_managers_see_sync_and_it_lists_waiting_and_refused_sales(qtbot, make_app, shots_dir):
@@ -32,8 +19,8 @@ def test_only_managers_see_sync_and_it_lists_waiting_and_refused_sales(qtbot, ma
     cashier, manager = _assoc("C01"), _assoc("M01")
     sign_in(qtbot, app, cashier.code, cashier.pin)
     assert not window.nav_buttons["sync"].isVisible()
-    first = _sell_one(qtbot, window.sell)
-    second = _sell_one(qtbot, window.sell)
+    first = sell_one_tee(qtbot, window.sell).receipt_no
+    second = sell_one_tee(qtbot, window.sell).receipt_no
     db = app.services.till._writer.url.database
     with sqlite3.connect(db) as conn:  # as the sync of a later issue would mark a refusal
         conn.execute("UPDATE outbox SET status = 'quarantined', attempts = 1,"
