@@ -2,8 +2,9 @@
 
 Why: HQ IT loads the demo company, makes an enrolment code, and a new tablet bootstraps the
 same store a `pos-app` demo database holds: same ids (UUIDv5 of store and SKU), names, prices,
-barcodes, associates with their argon2 PIN hashes, and customers. Idempotent: a store already
-at HQ is left as it is.
+barcodes, associates with their argon2 PIN hashes, and customers (made searchable for the live
+look-ups), plus an opening stock balance per variant (`stock_openings`) so that stock look-ups
+show realistic numbers. Idempotent: a store already at HQ is left as it is.
 
 Demo data only; the service never imports pos_app at runtime: the pure demo builders are
 imported inside `seed_demo` alone (DESIGN.md §2: hq shares only sync's wire schemas).
@@ -13,12 +14,13 @@ Runs on the CLI's main thread (or a test); writes each store in one transaction.
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import asdict
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, insert, select
 
-from hq.db.models import Store
-from hq.services import catalog
+from hq.db.models import StockOpening, Store
+from hq.services import catalog, lookups
 
 
 def seed_demo(engine: Engine) -> list[str]:
@@ -43,8 +45,8 @@ def seed_demo(engine: Engine) -> list[str]:
             catalog.insert_new(conn, "tax_rate", [
                 {"store_id": sid, "tax_code": c, "rate_ppm": ppm, "label": label}
                 for c, ppm, label in spec.tax_rates], sid)
-            _write_catalog(conn, sid, build_catalog(spec), f"PLU-{DEMO_MARKDOWN_ITEM_CODE}",
-                           spec.fixed[0])
+            rows = build_catalog(spec)
+            _write_catalog(conn, sid, rows, f"PLU-{DEMO_MARKDOWN_ITEM_CODE}", spec.fixed[0])
             catalog.insert_new(conn, "associate", [{
                 "id": demo_uuid(key, "associate", a.code), "store_id": sid, "code": a.code,
                 "name": a.name, "role": a.role.value, "pin_hash": hash_pin(a.pin), "active": 1}
@@ -55,6 +57,8 @@ def seed_demo(engine: Engine) -> list[str]:
                 "id": c.id, "home_store_id": sid, "name": c.name, "phone": c.phone,
                 "email": c.email, "loyalty_card": c.loyalty_card, "tier": c.tier}
                 for c in customers], sid)
+            lookups.index_customers(conn, [c.id for c in customers])
+            _write_opening_stock(conn, sid, rows)
             written.append(spec.code)
     return written
 
@@ -78,3 +82,13 @@ def _write_catalog(conn: Connection, sid: str, rows, plu_code: str, tee) -> None
     catalog.insert_new(conn, "price", [{
         "store_id": store_id, "variant_id": variant_ids[vpk], "amount_minor": amount}
         for store_id, vpk, amount in rows.prices], sid)
+
+
+def _write_opening_stock(conn: Connection, sid: str, rows) -> None:
+    """An opening balance per variant of the store: 0-24 units, about 1 in 8 sold out.
+    Deterministic (seeded by the store id)."""
+    rng = random.Random(sid)
+    at = "2026-01-01T00:00:00.000000Z"
+    conn.execute(insert(StockOpening), [{
+        "store_id": sid, "variant_id": r[1], "at": at,
+        "quantity": 0 if rng.random() < 0.125 else rng.randint(1, 24)} for r in rows.variants])

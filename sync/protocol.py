@@ -104,3 +104,117 @@ __all__ = [
     "JournalStatus", "MAX_CHANGE_PAGE", "MAX_PUSH_BATCH", "OutboxEventIn", "PROTOCOL_VERSION",
     "PushRequest", "PushResponse", "canonical_json", "chain_hash",
 ]
+
+
+# --- live look-ups (DESIGN.md §4: short timeouts, the device falls back to its cache) ---------
+#
+#   GET /v1/customers/search?q=Q&limit=L   -> CustomerSearchResult (phone and e-mail masked)
+#   GET /v1/customers/{id}                 -> CustomerDetail (unmasked; HQ audits the view)
+#   GET /v1/stock?sku=S                    -> StockResult (on hand in every store carrying S)
+#   GET /v1/orders/{number}                -> WebOrder (404 with a reason when unknown)
+MAX_CUSTOMER_SEARCH = 50
+_MASK_GROUP = 3
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """A phone fit for a list: country code, two first and two last subscriber digits.
+
+    "+84901234567" -> "+84 90* *** *67"; "+12125550100" -> "+1 21* *** **00". One definition
+    for HQ's search results and the device's cached ones.
+    """
+    if not phone:
+        return None
+    digits = "".join(c for c in phone if c.isdigit())
+    if len(digits) < 5:
+        return "*" * len(digits) or None
+    cc = ""
+    if phone.strip().startswith("+"):
+        cc = next((c for c in ("84", "1") if digits.startswith(c)), digits[:2])
+        digits = digits[len(cc):]
+    masked = digits[:2] + "*" * max(0, len(digits) - 4) + digits[-2:]
+    groups = [masked[i:i + _MASK_GROUP] for i in range(0, len(masked), _MASK_GROUP)]
+    if len(groups) > 1 and len(groups[-1]) == 1:  # no lone last digit: "**00", not "**0 0"
+        groups[-2:] = [groups[-2] + groups[-1]]
+    return (f"+{cc} " if cc else "") + " ".join(groups)
+
+
+def mask_email(email: str | None) -> str | None:
+    """"mai.nguyen@example.com" -> "m***n@example.com"."""
+    if not email:
+        return None
+    local, at, domain = email.partition("@")
+    if not at:
+        return local[:1] + "***"
+    shown = local[:1] + "***" + (local[-1:] if len(local) > 2 else "")
+    return f"{shown}@{domain}"
+
+
+class CustomerSummary(_Strict):
+    """One search hit: enough to pick the right person; contact details masked."""
+
+    id: str
+    name: str
+    phone_masked: str | None = None
+    email_masked: str | None = None
+    loyalty_card: str | None = None
+    tier: str | None = None
+    home_store_code: str | None = None  # None: every store's customer (or unknown offline)
+
+
+class CustomerSearchResult(_Strict):
+    customers: list[CustomerSummary]
+    total_estimate: int  # matches found, counted up to a cap (search results are a page)
+
+
+class CustomerDetail(_Strict):
+    """The profile view's contact details, unmasked. Fetching it is audited at HQ."""
+
+    id: str
+    name: str
+    phone: str | None = None
+    email: str | None = None
+    loyalty_card: str | None = None
+    tier: str | None = None
+    home_store_code: str | None = None
+
+
+class StockLevel(_Strict):
+    store_code: str
+    store_name: str
+    sku: str
+    on_hand: int  # sum of the store's stock ledger deltas (opening balance included)
+
+
+class StockResult(_Strict):
+    sku: str
+    levels: list[StockLevel]
+
+
+class WebOrderLine(_Strict):
+    sku: str
+    name: str
+    quantity: int
+    amount: int  # integer minor units
+
+
+class WebOrder(_Strict):
+    number: str
+    status: str
+    customer_id: str | None = None
+    pickup_store_code: str | None = None
+    lines: list[WebOrderLine]
+    total: int  # integer minor units
+    currency: str
+    created_at: str
+
+
+# Search keys: HQ indexes customers exactly as devices do (pos_app/textfold.py and
+# pos_app/demo_customers.py are the one definition; hq/ imports them only through here).
+from pos_app.demo_customers import phone_search_forms  # noqa: E402
+from pos_app.textfold import fold  # noqa: E402
+
+__all__ += [
+    "CustomerDetail", "CustomerSearchResult", "CustomerSummary", "MAX_CUSTOMER_SEARCH",
+    "StockLevel", "StockResult", "WebOrder", "WebOrderLine", "fold", "mask_email",
+    "mask_phone", "phone_search_forms",
+]

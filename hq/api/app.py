@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import OperationalError
 
+from hq.api import lookups as lookups_api
 from hq.api.ratelimit import TokenBuckets
 from hq.services import changes as changes_service
 from hq.services import enrolment, ingest, journal
@@ -168,4 +169,5 @@ def create_app(engine: Engine, admin_token: str | None = None,
         require_admin(authorization)
         return {"events": in_transaction(lambda conn: journal.quarantined_events(conn, limit))}
 
+    app.include_router(lookups_api.router(as_device))  # live look-ups (hq/api/lookups.py)
     return app

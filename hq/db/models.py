@@ -213,3 +213,49 @@ class StockMove(Base):
     ref: Mapped[str] = mapped_column(String(36))
     at: Mapped[str] = mapped_column(String(32))
     __table_args__ = (Index("ix_stock_ledger_store_variant", "store_id", "variant_id"),)
+
+
+# --- live look-ups (hq/services/lookups.py) ----------------------------------------------------
+# Byte-order text on PostgreSQL: a prefix is a contiguous range of the btree (term >= 'x' AND
+# term < 'y'), whatever the database's locale; SQLite's BINARY collation already sorts so.
+SearchTerm = String(210).with_variant(String(210, collation="C"), "postgresql")
+
+
+class CustomerSearchTerm(Base):
+    """What a customer is found by, one row per key, prefix-searchable through the primary key.
+
+    `term` = kind + ":" + folded key: "n:" each word-suffix of the folded name ("n:nguyen thi
+    mai", "n:thi mai", "n:mai"), "p:" each phone digit form, "e:" the lower-cased e-mail, "c:"
+    the loyalty card. Written by `hq.services.lookups.index_customers` in the transaction that
+    writes the customer (every customer writer calls it).
+    """
+
+    __tablename__ = "customer_search_terms"
+    term: Mapped[str] = mapped_column(SearchTerm, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    __table_args__ = (Index("ix_customer_search_terms_customer", "customer_id"),)
+
+
+class StockOpening(Base):
+    """A store's opening balance of a variant (stock count at go-live, the demo's shelves).
+    On hand = quantity + the sum of the store's stock_ledger deltas for the variant."""
+
+    __tablename__ = "stock_openings"
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"), primary_key=True)
+    variant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    at: Mapped[str] = mapped_column(String(32))
+
+
+class AuditLog(Base):
+    """Who looked at what at HQ (e.g. a customer's profile opened on a device). Append-only."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(32))
+    device_id: Mapped[str | None] = mapped_column(String(36))
+    store_id: Mapped[str | None] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(64))  # e.g. "customer.profile_viewed"
+    subject: Mapped[str] = mapped_column(String(128))  # e.g. the customer id
+    detail: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_audit_log_subject", "subject"),)

@@ -73,6 +73,12 @@ class HQProcess:
         return answer.json()
 
 
+def _hq_last_seq(server: HQProcess) -> int:
+    journal = server.admin("/v1/admin/journal")
+    devices = journal if isinstance(journal, list) else journal.get("devices", journal)
+    return max((d["last_seq"] for d in devices), default=0)
+
+
 @pytest.fixture
 def hq(tmp_path):
     server = HQProcess(f"sqlite:///{tmp_path / 'hq.sqlite3'}", _free_port())
@@ -109,6 +115,7 @@ def test_enrol_sell_online_then_offline_and_catch_up(qtbot, qapp, tmp_path, hq):
         sell = app.window.sell
 
         first = sell_one_tee(qtbot, sell).sale_id  # online: reaches HQ within seconds
+        qtbot.waitUntil(lambda: _hq_last_seq(hq) == 1, timeout=30_000)
         qtbot.waitUntil(lambda: app.sync.last is not None and app.sync.last.online
                         and app.sync.last.pending == 0, timeout=30_000)
         assert "Online" in app.window.sync_label.text()
