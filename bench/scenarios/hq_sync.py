@@ -1,0 +1,602 @@
+"""HQ sync benchmarks: catch-up, HQ ingest rate, bootstrap of 1M products, 1,000 polling devices.
+
+Why: DESIGN.md §8 and issue 3 ("Tests and benchmarks") set budgets for the sync path measured
+end to end against a real `pos-hq serve` subprocess on a loopback port:
+
+    catch_up    10,000 offline sales drained to HQ on PostgreSQL          seconds < 10
+    hq_ingest   HQ ingest rate on PostgreSQL (budget >= 5,000 sales/s)    ms_per_1000_sales < 200
+    bootstrap   a new device pulls 1,000,000 products (HQ on SQLite)      seconds < 60
+    polling     1,000 devices polling /v1/changes every 30 s, on PostgreSQL   p99_ms < 100
+
+The registry checks `metric < limit`, so the ingest budget (a rate, higher is better) is
+checked as its inverse, milliseconds per 1,000 sales (200 ms = 5,000 sales/s); "sales_per_s"
+is reported alongside. PostgreSQL runs are on 127.0.0.1:5432 (user postgres, trust auth), each
+in a fresh database `storeline_bench_<pid>_<tag>` dropped at the end; a scenario needing it
+raises when no server answers. `--iterations` shrinks a scenario for smoke tests: sales for
+catch_up and hq_ingest, products for bootstrap, seconds of load for polling.
+
+Every scenario starts and stops its own HQ process (killed by its pid in a `finally`), makes
+only loopback requests, and prints progress to stderr.
+
+Runs in the benchmark's main thread; hq_ingest and polling start client threads of their own.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from bench.generate import DATA_DIR
+from bench.scenarios import Budget, RunArgs, log, percentile, register, summarize
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+STORE_CODE = "HCM1"
+PUSH_BATCH = 500  # sync.protocol.MAX_PUSH_BATCH
+
+
+# --- PostgreSQL and the HQ process -------------------------------------------------------------
+def pg_unreachable_reason() -> str | None:
+    """None when PostgreSQL answers on 127.0.0.1:5432, else why not."""
+    import psycopg
+
+    try:
+        psycopg.connect(PG_ADMIN_DSN, autocommit=True).close()
+    except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
+        return f"no PostgreSQL on 127.0.0.1:5432 ({exc.__class__.__name__}: {exc})"[:300]
+    return None
+
+
+@contextmanager
+def pg_database(tag: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this run; its SQLAlchemy URL. Dropped after."""
+    import psycopg
+
+    reason = pg_unreachable_reason()
+    if reason:
+        raise RuntimeError(reason)
+    name = f"storeline_bench_{os.getpid()}_{tag}"
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    log(f"created PostgreSQL database {name}")
+    try:
+        yield PG_URL.format(name=name)
+    finally:
+        with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        log(f"dropped PostgreSQL database {name}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class HQServer:
+    """`pos-hq serve` in a subprocess on a free loopback port; stopped by its own pid."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.admin_token = "bench-" + secrets.token_urlsafe(16)
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> "HQServer":
+        import requests
+
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "hq.cli", "serve", "--database", self.database,
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+            cwd=ROOT, env={**os.environ, "STORELINE_HQ_ADMIN_TOKEN": self.admin_token},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"pos-hq serve exited with {self.proc.returncode}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).ok:
+                    log(f"pos-hq serve up on {self.url} (pid {self.proc.pid})")
+                    return self
+            except requests.RequestException:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError("pos-hq serve did not come up within 60 s")
+
+    def __exit__(self, *_exc) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+            self.proc = None
+
+    def admin(self, path: str):
+        import requests
+
+        answer = requests.get(f"{self.url}{path}", timeout=60,
+                              headers={"Authorization": f"Bearer {self.admin_token}"})
+        answer.raise_for_status()
+        return answer.json()
+
+
+def seeded_hq_engine(url: str):
+    """HQ's engine on `url`, schema upgraded and the demo company loaded."""
+    from hq.db.engine import make_engine
+    from hq.db.migrate import upgrade
+    from hq.demo_seed import seed_demo
+
+    engine = make_engine(url)
+    upgrade(engine)
+    seed_demo(engine)
+    return engine
+
+
+def new_code(hq_engine, store_code: str = STORE_CODE) -> str:
+    from hq.services.enrolment import create_enrolment_code
+
+    with hq_engine.begin() as conn:
+        return create_enrolment_code(conn, store_code, 60)[0]
+
+
+def enrol_many(hq_engine, count: int, store_code: str = STORE_CODE) -> list:
+    """`count` devices enrolled through HQ's service layer (no HTTP, no rate limit)."""
+    from hq.services.enrolment import create_enrolment_code, enrol
+
+    answers = []
+    for first in range(0, count, 250):
+        with hq_engine.begin() as conn:
+            for i in range(first, min(count, first + 250)):
+                code = create_enrolment_code(conn, store_code, 60)[0]
+                answers.append(enrol(conn, code, f"Bench device {i + 1}"))
+    return answers
+
+
+def _work_dir() -> Path:
+    """Device databases live on the real disk (bench/_data), never tmpfs."""
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return DATA_DIR
+
+
+# --- the device --------------------------------------------------------------------------------
+def enrolled_device(path: Path, server: HQServer, hq_engine, name: str = "Bench till"):
+    """(engine, client, ctx): a fresh device database enrolled at `server` (bootstrapped)."""
+    from pos_app.db.engine import make_engine
+    from sync.enrolment import enrol_device
+    from sync.hq_client import HQClient
+
+    engine = make_engine(path)
+    client = HQClient(server.url, timeout=(3.05, 120.0))
+    t0 = time.perf_counter()
+    ctx = enrol_device(engine, client, new_code(hq_engine), name)
+    log(f"enrolled {ctx.device_code} of {ctx.store_code} and bootstrapped in "
+        f"{time.perf_counter() - t0:.1f} s")
+    return engine, client, ctx
+
+
+def sell_offline(path: Path, ctx, count: int, seed: int) -> None:
+    """`count` cash sales of 1-3 line baskets of the store's items, with the real checkout.
+
+    Setup, not measured: a second engine on the same file with synchronous=OFF, so making the
+    sales does not wait for count fsyncs (the rows and the journal are the real ones).
+    """
+    from sqlalchemy import event, text
+
+    from pos_app.basket import Basket
+    from pos_app.db.catalog_queries import find_by_sku
+    from pos_app.db.engine import make_engine
+    from pos_app.ports import SystemClock
+    from pos_app.services.checkout import complete_sale
+    from pos_app.tenders import cash_payment
+
+    engine = make_engine(path)
+    event.listen(engine, "connect", lambda c, _r: c.execute("PRAGMA synchronous=OFF"))
+    rng = random.Random(seed)
+    try:
+        with engine.connect() as conn:
+            cashier = conn.execute(text(
+                "SELECT id FROM associates WHERE store_id = :s AND role = 'cashier'"
+                " ORDER BY code LIMIT 1"), {"s": ctx.store_id}).scalar_one()
+            skus = [r[0] for r in conn.execute(text(
+                "SELECT sku FROM variants WHERE active = 1 ORDER BY sku LIMIT 400"))]
+            items = [i for i in (find_by_sku(conn, ctx.store_id, s) for s in skus)
+                     if i is not None and i.price_minor]
+            conn.rollback()
+        if not items:
+            raise RuntimeError("the bootstrapped device has no priced items to sell")
+        clock = SystemClock()
+        t0 = time.perf_counter()
+        for i in range(count):
+            basket = Basket(ctx.currency, ctx.tax_mode)
+            for item in rng.sample(items, rng.randint(1, 3)):
+                basket.add(item, rng.choice((1, 1, 2)))
+            snap = basket.snapshot()
+            total = snap.priced.total
+            complete_sale(engine, ctx, snap, (cash_payment(total, total),), cashier, clock)
+            if (i + 1) % 2000 == 0:
+                log(f"sold {i + 1:,} of {count:,} offline ({time.perf_counter() - t0:.0f} s)")
+    finally:
+        engine.dispose()
+
+
+def _pending(engine) -> int:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM outbox WHERE status = 'pending'")
+                            ).scalar_one()
+
+
+def _journal_of(server: HQServer, device_id: str) -> dict:
+    devices = server.admin("/v1/admin/journal")["devices"]
+    return next(d for d in devices if d["device_id"] == device_id)
+
+
+# --- catch_up ----------------------------------------------------------------------------------
+@register("catch_up", "drain 10,000 offline sales to a real pos-hq on PostgreSQL "
+          "(sync.outbox_pusher.drain)", Budget("seconds", 10))
+def catch_up(args: RunArgs) -> dict:
+    from sqlalchemy import text
+
+    from sync.hq_client import HQBusy
+    from sync.outbox_pusher import drain
+    from sync.worker import SyncWorker
+
+    count = args.iterations_or(10_000)
+    batch = SyncWorker.__init__.__kwdefaults__["batch_size"]  # what the worker sends
+    with tempfile.TemporaryDirectory(prefix="bench-catchup-", dir=_work_dir()) as tmp, \
+            pg_database("catchup") as url:
+        hq_engine = seeded_hq_engine(url)
+        try:
+            with HQServer(url) as server:
+                path = Path(tmp) / "device.sqlite3"
+                engine, client, ctx = enrolled_device(path, server, hq_engine)
+                try:
+                    t0 = time.perf_counter()
+                    sell_offline(path, ctx, count, args.seed)
+                    log(f"made {count:,} offline sales in {time.perf_counter() - t0:.1f} s;"
+                        f" draining in batches of {batch}")
+                    requests_made = errors = 0
+                    started = time.perf_counter()
+                    while time.perf_counter() - started < 600:
+                        outcome = drain(engine, client, batch)
+                        requests_made += 1
+                        if outcome.error is not None:
+                            errors += 1
+                            wait = outcome.error.retry_after if isinstance(
+                                outcome.error, HQBusy) else 0.2
+                            time.sleep(wait or 0.2)
+                        elif _pending(engine) == 0:
+                            break
+                    seconds = time.perf_counter() - started
+                    pending = _pending(engine)
+                finally:
+                    client.close()
+                    engine.dispose()
+                status = _journal_of(server, ctx.device_id)
+            with hq_engine.connect() as conn:
+                sales_at_hq = conn.execute(text(
+                    "SELECT count(*), count(DISTINCT id) FROM sales WHERE device_id = :d"),
+                    {"d": ctx.device_id}).one()
+        finally:
+            hq_engine.dispose()
+    ok = (pending == 0 and status["received"] == count and status["last_seq"] == count
+          and not status["gaps"] and not status["chain_breaks"]
+          and tuple(sales_at_hq) == (count, count))
+    if not ok:
+        raise AssertionError(f"catch-up incomplete: pending={pending}, HQ journal {status}, "
+                             f"sales at HQ (rows, distinct) {tuple(sales_at_hq)}")
+    return {"seconds": round(seconds, 3), "sales": count,
+            "sales_per_s": round(count / seconds, 1), "batch_size": batch,
+            "drain_errors": errors, "hq_received": status["received"],
+            "hq_last_seq": status["last_seq"], "gaps": status["gaps"],
+            "chain_breaks": status["chain_breaks"], "hq_database": "postgresql"}
+
+
+# --- hq_ingest ---------------------------------------------------------------------------------
+def template_sales(server: HQServer, hq_engine, count: int, seed: int) -> list[dict]:
+    """Sale documents made by the real checkout on an enrolled device (outbox payloads)."""
+    from sqlalchemy import text
+
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-", dir=_work_dir()) as tmp:
+        path = Path(tmp) / "template.sqlite3"
+        engine, client, ctx = enrolled_device(path, server, hq_engine, "Template till")
+        client.close()
+        try:
+            sell_offline(path, ctx, count, seed)
+            with engine.connect() as conn:
+                rows = conn.execute(text("SELECT payload FROM outbox ORDER BY position")).all()
+        finally:
+            engine.dispose()
+    return [json.loads(r[0])["sale"] for r in rows]
+
+
+def chained_events(templates: list[dict], device, count: int) -> list[dict]:
+    """`count` valid, hash-chained sale.completed events of `device` (an EnrolResponse),
+    cloned from the templates with fresh ids."""
+    from sync.protocol import GENESIS, canonical_json, chain_hash
+
+    events, prev = [], GENESIS
+    for seq in range(1, count + 1):
+        sale = dict(templates[seq % len(templates)])
+        sale.update(id=str(uuid.uuid4()), device_id=device.device_id, store_id=device.store_id,
+                    seq=seq, receipt_no=f"{device.store_code}-{device.device_code}-{seq:06d}")
+        sale["lines"] = [{**ln, "id": str(uuid.uuid4())} for ln in sale["lines"]]
+        sale["payments"] = [{**p, "id": str(uuid.uuid4())} for p in sale["payments"]]
+        digest = chain_hash(prev, canonical_json(sale))
+        events.append({"id": str(uuid.uuid4()), "position": seq, "topic": "sale.completed",
+                       "payload": {"journal": {"seq": seq, "prev_hash": prev, "hash": digest},
+                                   "sale": sale}, "created_at": sale["created_at"]})
+        prev = digest
+    return events
+
+
+@register("hq_ingest", "HQ ingest rate on PostgreSQL: pre-built chained sales pushed over HTTP "
+          "in batches of 500 by 2 devices (budget >= 5,000 sales/s)",
+          Budget("ms_per_1000_sales", 200))
+def hq_ingest(args: RunArgs) -> dict:
+    import requests
+    from sqlalchemy import bindparam, text
+
+    total = args.iterations_or(20_000)
+    devices_n = 2
+    per_device = max(1, total // devices_n)
+    with pg_database("ingest") as url:
+        hq_engine = seeded_hq_engine(url)
+        try:
+            with HQServer(url) as server:
+                templates = template_sales(server, hq_engine, 40, args.seed)
+                devices = enrol_many(hq_engine, devices_n)
+                t0 = time.perf_counter()
+                bodies = []
+                for dev in devices:
+                    evs = chained_events(templates, dev, per_device)
+                    bodies.append([json.dumps({"events": evs[i:i + PUSH_BATCH]}).encode()
+                                   for i in range(0, len(evs), PUSH_BATCH)])
+                log(f"built {per_device * devices_n:,} events for {devices_n} devices in "
+                    f"{time.perf_counter() - t0:.1f} s; pushing")
+                results: list[dict] = [{} for _ in devices]
+                batch_ms: list[list[int]] = [[] for _ in devices]
+                failures: list[str] = []
+                start_gate = threading.Barrier(devices_n + 1)
+
+                def push_all(i: int) -> None:
+                    dev = devices[i]
+                    headers = {"Content-Type": "application/json",
+                               "Authorization": f"Bearer {dev.device_id}.{dev.device_secret}"}
+                    with requests.Session() as session:
+                        start_gate.wait()
+                        for body in bodies[i]:
+                            for _attempt in range(20):
+                                t = time.perf_counter_ns()
+                                resp = session.post(f"{server.url}/v1/push", data=body,
+                                                    headers=headers, timeout=120)
+                                if resp.status_code in (429, 503):
+                                    time.sleep(float(resp.headers.get("Retry-After", "1")))
+                                    continue
+                                break
+                            batch_ms[i].append(time.perf_counter_ns() - t)
+                            if resp.status_code != 200:
+                                failures.append(f"{resp.status_code} {resp.text[:200]}")
+                                return
+                            for r in resp.json()["results"]:
+                                results[i][r["status"]] = results[i].get(r["status"], 0) + 1
+
+                threads = [threading.Thread(target=push_all, args=(i,), daemon=True)
+                           for i in range(devices_n)]
+                for th in threads:
+                    th.start()
+                start_gate.wait()
+                started = time.perf_counter()
+                for th in threads:
+                    th.join(timeout=900)
+                seconds = time.perf_counter() - started
+                if failures or any(th.is_alive() for th in threads):
+                    raise AssertionError(f"push failed: {failures[:3]}")
+            with hq_engine.connect() as conn:
+                stored = conn.execute(text(
+                    "SELECT count(*) FROM sales WHERE device_id IN :ids").bindparams(
+                    bindparam("ids", expanding=True)),
+                    {"ids": [d.device_id for d in devices]}).scalar_one()
+        finally:
+            hq_engine.dispose()
+    sent = per_device * devices_n
+    accepted = sum(r.get("accepted", 0) for r in results)
+    if accepted != sent or stored != sent:
+        raise AssertionError(f"{sent} sent, {accepted} accepted, {stored} stored at HQ: "
+                             f"{results}")
+    rate = sent / seconds
+    return {"ms_per_1000_sales": round(1000 * seconds * 1000 / sent, 1),
+            "sales_per_s": round(rate, 1), "seconds": round(seconds, 3), "sales": sent,
+            "devices": devices_n, "batch_size": PUSH_BATCH,
+            **summarize([n for b in batch_ms for n in b], "batch_"),
+            "hq_database": "postgresql"}
+
+
+# --- polling -----------------------------------------------------------------------------------
+def _load(server: HQServer, devices: list, cursor: int, rate: float, seconds: float,
+          threads_n: int) -> dict:
+    """Open-loop GET /v1/changes at `rate` req/s for `seconds`, device after device in turn,
+    from `threads_n` keep-alive sessions. Latency is measured from the send."""
+    import requests
+
+    total = max(1, int(rate * seconds))
+    lock = threading.Lock()
+    state = {"next": 0}
+    samples: list[int] = []
+    late: list[int] = []
+    errors: dict[str, int] = {}
+    t0 = time.perf_counter() + 0.2
+
+    def worker() -> None:
+        with requests.Session() as session:
+            while True:
+                with lock:
+                    i = state["next"]
+                    if i >= total:
+                        return
+                    state["next"] = i + 1
+                due = t0 + i / rate
+                now = time.perf_counter()
+                if due > now:
+                    time.sleep(due - now)
+                dev = devices[i % len(devices)]
+                start = time.perf_counter_ns()
+                try:
+                    resp = session.get(f"{server.url}/v1/changes",
+                                       params={"cursor": cursor, "limit": 500}, timeout=30,
+                                       headers={"Authorization":
+                                                f"Bearer {dev.device_id}.{dev.device_secret}"})
+                    status = str(resp.status_code)
+                    ok = resp.status_code == 200 and not resp.json()["changes"]
+                except requests.RequestException as exc:
+                    status, ok = type(exc).__name__, False
+                end = time.perf_counter_ns()
+                with lock:
+                    samples.append(end - start)
+                    late.append(max(0, start - int(due * 1e9)))
+                    if not ok:
+                        errors[status] = errors.get(status, 0) + 1
+
+    pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads_n)]
+    for th in pool:
+        th.start()
+    for th in pool:
+        th.join(timeout=seconds + 120)
+    elapsed = time.perf_counter() - t0
+    late_ms = sorted(x / 1e6 for x in late)
+    return {**summarize(samples), "requests": len(samples),
+            "achieved_rps": round(len(samples) / elapsed, 1), "target_rps": round(rate, 1),
+            "start_lag_p99_ms": round(percentile(late_ms, 99), 3), "errors": errors}
+
+
+@register("polling", "1,000 enrolled devices polling GET /v1/changes every 30 s (as ~33 req/s)"
+          " against pos-hq on PostgreSQL; also 10x that rate", Budget("p99_ms", 100))
+def polling(args: RunArgs) -> dict:
+    from sqlalchemy import text
+
+    seconds = float(args.iterations_or(60))
+    devices_n, interval = 1000, 30.0
+    rate = devices_n / interval
+    with pg_database("polling") as url:
+        hq_engine = seeded_hq_engine(url)
+        try:
+            t0 = time.perf_counter()
+            devices = enrol_many(hq_engine, devices_n)
+            log(f"enrolled {devices_n} devices in {time.perf_counter() - t0:.1f} s")
+            with hq_engine.connect() as conn:
+                cursor = conn.execute(text("SELECT max(seq) FROM change_log")).scalar_one()
+            with HQServer(url) as server:
+                _load(server, devices, cursor, rate, min(2.0, seconds), 4)  # warm-up
+                log(f"polling at {rate:.1f} req/s for {seconds:g} s")
+                base = _load(server, devices, cursor, rate, seconds, 16)
+                log(f"base: p50 {base['p50_ms']} ms, p99 {base['p99_ms']} ms; "
+                    f"now 10x for {max(2.0, seconds / 3):g} s")
+                tenfold = _load(server, devices, cursor, rate * 10, max(2.0, seconds / 3), 48)
+        finally:
+            hq_engine.dispose()
+    if base["errors"]:
+        raise AssertionError(f"polling errors at the base rate: {base['errors']}")
+    return {**base, "devices": devices_n, "poll_interval_s": interval, "duration_s": seconds,
+            "x10_p50_ms": tenfold["p50_ms"], "x10_p99_ms": tenfold["p99_ms"],
+            "x10_target_rps": tenfold["target_rps"], "x10_achieved_rps": tenfold["achieved_rps"],
+            "x10_start_lag_p99_ms": tenfold["start_lag_p99_ms"], "x10_errors": tenfold["errors"],
+            "hq_database": "postgresql"}
+
+
+# --- bootstrap ---------------------------------------------------------------------------------
+def _forget_device(hq_path: Path, device_id: str) -> None:
+    """Take the bench device out of the cached HQ database again (the feed is untouched)."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(hq_path, timeout=30)) as conn, conn:
+        conn.execute("DELETE FROM enrolment_codes WHERE device_id = ? OR used_at IS NULL",
+                     (device_id,))
+        conn.execute("DELETE FROM devices WHERE id = ?", (device_id,))
+
+
+@register("bootstrap", "a new device enrols and bootstraps 1,000,000 products from a real "
+          "pos-hq (SQLite) through the change feed", Budget("seconds", 60))
+def bootstrap(args: RunArgs) -> dict:
+    from sqlalchemy import text
+
+    from bench.hq_generate import generate_hq
+    from hq.db.engine import make_engine as hq_make_engine
+    from pos_app.db.engine import make_engine
+    from sync.change_puller import bootstrap as pull_all
+    from sync.enrolment import enrol_device
+    from sync.hq_client import HQBusy, HQClient
+
+    products = args.iterations_or(args.products)
+    hq_path = generate_hq(products=products)
+    hq_engine = hq_make_engine(str(hq_path))
+    with hq_engine.connect() as conn:
+        feed = conn.execute(text(
+            "SELECT count(*) FROM change_log WHERE store_id IS NULL OR store_id ="
+            " (SELECT id FROM stores WHERE code = :c)"), {"c": STORE_CODE}).scalar_one()
+    code = new_code(hq_engine)
+    hq_engine.dispose()
+    device_id = None
+    with tempfile.TemporaryDirectory(prefix="bench-bootstrap-", dir=_work_dir()) as tmp, \
+            HQServer(f"sqlite:///{hq_path}") as server:
+        path = Path(tmp) / "device.sqlite3"
+        engine = make_engine(path)
+        client = HQClient(server.url, timeout=(3.05, 120.0))
+        seen = {"applied": 0, "next_log": 0.0}
+        busy = 0
+        started = time.perf_counter()
+
+        def progress(applied: int) -> None:
+            seen["applied"] = applied
+            elapsed = time.perf_counter() - started
+            if elapsed >= seen["next_log"]:
+                log(f"bootstrap: {applied:,} changes applied in {elapsed:.0f} s")
+                seen["next_log"] = elapsed + 10
+
+        try:
+            try:
+                ctx = enrol_device(engine, client, code, "Bench bootstrap", progress)
+            except HQBusy as exc:  # rate limited mid-download: resume as the worker would
+                busy += 1
+                while True:
+                    time.sleep(exc.retry_after or 1.0)
+                    try:
+                        before = seen["applied"]
+                        pull_all(engine, client, lambda n: progress(before + n))
+                        break
+                    except HQBusy as again:
+                        busy, exc = busy + 1, again
+                ctx = None
+            seconds = time.perf_counter() - started
+            device_id = client.device_id
+            with engine.connect() as conn:
+                counts = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+                          for t in ("products", "variants", "barcodes", "prices")}
+            engine.dispose()
+            size = sum(p.stat().st_size for p in Path(tmp).iterdir())
+        finally:
+            client.close()
+            engine.dispose()
+    if device_id:
+        _forget_device(hq_path, device_id)
+    applied = seen["applied"]
+    if counts["variants"] < products:
+        raise AssertionError(f"device holds {counts} after bootstrap, expected {products:,}"
+                             " variants")
+    return {"seconds": round(seconds, 3), "changes": applied, "feed_rows": feed,
+            "changes_per_s": round(applied / seconds, 1), "device_counts": counts,
+            "device_db_mb": round(size / 1e6, 1), "rate_limited": busy,
+            "store_code": ctx.store_code if ctx else STORE_CODE, "hq_database": "sqlite"}
