@@ -123,9 +123,9 @@ def test_enrol_sell_online_then_offline_and_catch_up(qtbot, qapp, tmp_path, hq):
         hq.stop()  # the internet goes down: the till keeps selling
         offline = [sell_one_tee(qtbot, sell).sale_id for _ in range(2)]
         app.sync.sync_now()
-        qtbot.waitUntil(lambda: app.sync.last is not None and not app.sync.last.online,
-                        timeout=30_000)
-        assert app.sync.last.pending == 2
+        # Statuses published between the two sales said 1 waiting; wait for the latest.
+        qtbot.waitUntil(lambda: app.sync.last is not None and not app.sync.last.online
+                        and app.sync.last.pending == 2, timeout=30_000)
         assert "Offline" in app.window.sync_label.text()
 
         hq.start()  # back: the worker catches up by itself
