@@ -94,3 +94,26 @@ def test_bad_tokens_get_401_and_a_revoked_device_is_refused_with_the_reason(clie
              "topic": "sale.completed", "payload": {}, "created_at": "2026-11-22T10:00:00Z"}
     r = client.post("/v1/push", headers=good, json={"events": [event]})
     assert r.status_code == 401 and r.json()["detail"] == "device revoked"
+
+
+def test_last_seen_is_kept_to_the_minute_without_a_write_per_request(client, hq_engine):
+    enrolled = client.post("/v1/enrol", json={"code": new_code(client),
+                                              "device_name": "Till"}).json()
+    auth = {"Authorization": f"Bearer {enrolled['device_id']}.{enrolled['device_secret']}"}
+
+    def last_seen():
+        with hq_engine.connect() as conn:
+            return conn.execute(select(Device.last_seen_at).where(
+                Device.id == enrolled["device_id"])).scalar_one()
+
+    assert client.get("/v1/changes?cursor=0&limit=1", headers=auth).status_code == 200
+    first = last_seen()
+    assert first is not None
+    assert client.get("/v1/changes?cursor=0&limit=1", headers=auth).status_code == 200
+    assert last_seen() == first  # within the minute: not rewritten
+    old = (datetime.now(timezone.utc) - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    with hq_engine.begin() as conn:
+        conn.execute(Device.__table__.update().where(Device.id == enrolled["device_id"])
+                     .values(last_seen_at=old))
+    assert client.get("/v1/changes?cursor=0&limit=1", headers=auth).status_code == 200
+    assert last_seen() > old  # a minute later it is refreshed
