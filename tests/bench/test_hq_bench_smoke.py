@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.scenarios.hq_sync import pg_unreachable_reason
+from bench.scenarios._hq_support import pg_unreachable_reason
 
 ROOT = Path(__file__).resolve().parents[2]
 
