@@ -9,9 +9,6 @@ from __future__ import annotations
 import os
 import random
 import secrets
-import socket
-import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,9 +16,9 @@ from typing import Iterator
 
 from bench.generate import DATA_DIR
 from bench.scenarios import log
+from hq.child_process import HQChild
 
 
-ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 STORE_CODE = "HCM1"
@@ -61,56 +58,16 @@ def pg_database(tag: str) -> Iterator[str]:
         log(f"dropped PostgreSQL database {name}")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class HQServer:
-    """`pos-hq serve` in a subprocess on a free loopback port; stopped by its own pid."""
+class HQServer(HQChild):
+    """`pos-hq serve` for one benchmark, with a fresh admin token; `with HQServer(url) as s`."""
 
     def __init__(self, database: str) -> None:
-        self.database = database
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.admin_token = "bench-" + secrets.token_urlsafe(16)
-        self.proc: subprocess.Popen | None = None
+        super().__init__(database, "bench-" + secrets.token_urlsafe(16))
 
-    def __enter__(self) -> "HQServer":
-        import requests
-
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "hq.cli", "serve", "--database", self.database,
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            cwd=ROOT, env={**os.environ, "STORELINE_HQ_ADMIN_TOKEN": self.admin_token},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"pos-hq serve exited with {self.proc.returncode}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1).ok:
-                    log(f"pos-hq serve up on {self.url} (pid {self.proc.pid})")
-                    return self
-            except requests.RequestException:
-                time.sleep(0.2)
-        self.__exit__()
-        raise RuntimeError("pos-hq serve did not come up within 60 s")
-
-    def __exit__(self, *_exc) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait(timeout=30)
-            self.proc = None
-
-    def admin(self, path: str):
-        import requests
-
-        answer = requests.get(f"{self.url}{path}", timeout=60,
-                              headers={"Authorization": f"Bearer {self.admin_token}"})
-        answer.raise_for_status()
-        return answer.json()
+    def start(self) -> "HQServer":
+        super().start()
+        log(f"pos-hq serve up on {self.url} (pid {self.proc.pid})")
+        return self
 
 
 def seeded_hq_engine(url: str):

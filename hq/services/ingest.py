@@ -36,14 +36,7 @@ def stock_move_id(event_id: str, line_id: str) -> str:
 def _stored(conn: Connection, event_id: str, device_id: str) -> EventResult | None:
     row = conn.execute(select(Event.device_id, Event.status, Event.reason)
                        .where(Event.id == event_id)).first()
-    if row is None:
-        return None
-    if row.device_id != device_id:
-        return EventResult(id=event_id, status="quarantined",
-                           reason="event id already used by another device")
-    if row.status == "accepted":
-        return EventResult(id=event_id, status="duplicate")
-    return EventResult(id=event_id, status="quarantined", reason=row.reason)
+    return None if row is None else _as_result(event_id, device_id, row)
 
 
 def _event_row(ev: OutboxEventIn, device_id: str, status: str, reason: str | None) -> dict:

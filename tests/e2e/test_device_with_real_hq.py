@@ -5,16 +5,14 @@ HQ exactly once, with an intact journal.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 from PySide6.QtCore import Qt
 
+from hq.child_process import HQChild
 from pos_app.demo_store import DEMO_ASSOCIATES
 from tests.ui.conftest import sell_one_tee, sign_in
 from ui.app import build_app
@@ -24,56 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ADMIN_TOKEN = "e2e-admin-token"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class HQProcess:
-    """`pos-hq serve` in a subprocess on a loopback port, stoppable and restartable."""
-
-    def __init__(self, database: str, port: int) -> None:
-        self.database, self.port = database, port
-        self.url = f"http://127.0.0.1:{port}"
-        self.proc: subprocess.Popen | None = None
-
-    def cli(self, *args: str) -> str:
-        out = subprocess.run([sys.executable, "-m", "hq.cli", *args, "--database", self.database],
-                             cwd=ROOT, capture_output=True, text=True, timeout=300,
-                             env={**os.environ, "STORELINE_HQ_ADMIN_TOKEN": ADMIN_TOKEN})
-        assert out.returncode == 0, out.stderr[-3000:]
-        return out.stdout
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "hq.cli", "serve", "--database", self.database,
-             "--host", "127.0.0.1", "--port", str(self.port)], cwd=ROOT,
-            env={**os.environ, "STORELINE_HQ_ADMIN_TOKEN": ADMIN_TOKEN},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1).ok:
-                    return
-            except requests.RequestException:
-                time.sleep(0.2)
-        raise RuntimeError("pos-hq did not come up")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait(timeout=30)
-            self.proc = None
-
-    def admin(self, path: str):
-        answer = requests.get(f"{self.url}{path}", timeout=10,
-                              headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
-        answer.raise_for_status()
-        return answer.json()
-
-
-def _hq_last_seq(server: HQProcess) -> int:
+def _hq_last_seq(server: HQChild) -> int:
     journal = server.admin("/v1/admin/journal")
     devices = journal if isinstance(journal, list) else journal.get("devices", journal)
     return max((d["last_seq"] for d in devices), default=0)
@@ -81,7 +30,7 @@ def _hq_last_seq(server: HQProcess) -> int:
 
 @pytest.fixture
 def hq(tmp_path):
-    server = HQProcess(f"sqlite:///{tmp_path / 'hq.sqlite3'}", _free_port())
+    server = HQChild(f"sqlite:///{tmp_path / 'hq.sqlite3'}", ADMIN_TOKEN)
     server.cli("demo-seed")
     server.start()
     yield server

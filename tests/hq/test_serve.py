@@ -2,27 +2,19 @@
 requests, administered with the `pos-hq` commands (both databases; TLS on SQLite)."""
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
+from hq.child_process import HQChild
 from tests.hq.device_sales import sell_on_device
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_TOKEN = "e2e-admin-token"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pos_hq(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -33,51 +25,10 @@ def pos_hq(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return proc
 
 
-class Server:
-    """`pos-hq serve` in a child process; stopped by its own pid."""
-
-    def __init__(self, database: str, tmp_path: Path, *tls: str) -> None:
-        self.port = free_port()
-        scheme = "https" if tls else "http"
-        self.url = f"{scheme}://127.0.0.1:{self.port}"
-        args = ["serve", "--database", database, "--port", str(self.port),
-                "--log-level", "warning"]
-        if tls:
-            args += ["--tls-cert", tls[0], "--tls-key", tls[1]]
-        self.log = open(tmp_path / f"serve-{self.port}.log", "w+")
-        env = {**os.environ, "STORELINE_HQ_ADMIN_TOKEN": ADMIN_TOKEN}
-        self.proc = subprocess.Popen([sys.executable, "-m", "hq.cli", *args], cwd=ROOT,
-                                     stdout=self.log, stderr=subprocess.STDOUT, env=env)
-        self.verify = tls[0] if tls else True
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1,
-                                verify=self.verify).status_code == 200:
-                    return
-            except requests.RequestException:
-                time.sleep(0.1)
-        self.stop()
-        self.log.seek(0)
-        raise AssertionError(f"pos-hq serve did not start:\n{self.log.read()}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-
-
 def test_enrol_push_audit_and_revoke_against_a_real_server(db_url, tmp_path, device_copy):
     assert "seeded: HCM1, NYC1" in pos_hq("demo-seed", "--database", db_url).stdout
     code = pos_hq("enrolment-code", "--database", db_url, "--store", "HCM1").stdout.strip()
-    server = Server(db_url, tmp_path)
+    server = HQChild(db_url, ADMIN_TOKEN, log_path=tmp_path / "serve.log").start()
     try:
         s = requests.Session()
         r = s.post(f"{server.url}/v1/enrol", json={"code": code, "device_name": "Quầy 1"},
@@ -116,7 +67,8 @@ def test_serve_speaks_tls_when_configured(tmp_path):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                     "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
                     "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-    server = Server(str(tmp_path / "hq.db"), tmp_path, str(cert), str(key))
+    server = HQChild(str(tmp_path / "hq.db"), ADMIN_TOKEN, tls=(str(cert), str(key)),
+                     log_path=tmp_path / "serve.log").start()
     try:
         assert requests.get(f"{server.url}/healthz", verify=str(cert),
                             timeout=10).json() == {"status": "ok"}
