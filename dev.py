@@ -8,7 +8,9 @@ then hands over to the virtual environment's Python.
 
     python3 dev.py demo [--store hcm|nyc] [pos-app options]
                                             # set up, start a local HQ on loopback, open the
-                                            # demo store's till enrolled with it
+                                            # demo store's till enrolled with it; e.g.
+                                            # --printer tcp://192.168.1.50:9100 [--printer-
+                                            # profile TM-T88V] sets its receipt printer
     python3 dev.py test [pytest options]    # set up, run the whole test suite
     python3 dev.py bench [scenario options] # set up, run a benchmark (python -m bench)
 """

@@ -6,7 +6,9 @@ against a real `pos-hq serve` whose change feed holds that catalog. The syntheti
 very one bench/generate.py appends to device databases: its `_bulk_catalog` is driven with a
 small adapter in place of the device's sqlite3 connection, which turns each batch of device rows
 (keyed by integer pk) into HQ rows (keyed by the generated UUIDs) plus one `change_log` row per
-row, with the feed key and `data` made by hq.services.catalog's own `feed_key`/`device_data`.
+row, with the feed key and `data` made by hq.services.catalog's own `feed_key`/`device_data`,
+and its `feed_state` row (the compacted feed the bulk snapshot serves; every row is new, so it
+is the change_log row itself, copied by SQL).
 The demo company comes from `hq.demo_seed.seed_demo` first, so the feed starts exactly like a
 real HQ's. Bulk load only: raw sqlite3 `executemany`, `synchronous=OFF`, `journal_mode=OFF`,
 then back to WAL and checkpointed (a half-built file is never reused: the marker is written
@@ -31,7 +33,7 @@ from pathlib import Path
 from bench.generate import DATA_DIR, _bulk_catalog, log
 from pos_app.demo_store import DEMO_STORES
 
-HQ_GENERATOR_VERSION = 1  # bump when the generated content changes: cached databases are rebuilt
+HQ_GENERATOR_VERSION = 2  # bump when the generated content changes: cached databases are rebuilt
 STORE = "hcm"
 
 
@@ -120,11 +122,15 @@ class _HQWriter:
         else:
             raise ValueError(f"unexpected bulk insert: {sql[:60]}")
         self.raw.executemany(self._INSERT[entity], out)
+        before = self.raw.execute("SELECT coalesce(max(seq), 0) FROM change_log").fetchone()[0]
         self.raw.executemany(
             "INSERT INTO change_log(store_id, entity, op, key, data, at)"
             " VALUES (?, ?, 'upsert', ?, ?, ?)",
             [(sid, entity, feed_key(entity, r),
               json.dumps(device_data(entity, r), ensure_ascii=False), self.at) for r in out])
+        self.raw.execute(
+            "INSERT INTO feed_state(entity, key, scope, seq, data) SELECT entity, key,"
+            " coalesce(store_id, ''), seq, data FROM change_log WHERE seq > ?", (before,))
 
 
 class _Row:
@@ -185,7 +191,8 @@ def generate_hq(path: Path | None = None, products: int = 1_000_000) -> Path:
         raw.execute("PRAGMA journal_mode=WAL").fetchall()
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         counts = {t: raw.execute(f"SELECT max(rowid) FROM {t}").fetchone()[0] or 0
-                  for t in ("products", "variants", "barcodes", "prices", "change_log")}
+                  for t in ("products", "variants", "barcodes", "prices", "change_log",
+                            "feed_state")}
     elapsed = time.perf_counter() - started
     _marker(path).write_text(json.dumps(
         {"params": _params(products), "counts": counts, "seconds": round(elapsed, 1),

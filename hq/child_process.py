@@ -7,6 +7,7 @@ before returning, so callers never race the server's start-up. Runs on the calle
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -28,8 +29,10 @@ class HQChild:
     """`pos-hq serve --database URL` on 127.0.0.1; `start()`/`stop()` as often as needed."""
 
     def __init__(self, database: str, admin_token: str, *, tls: tuple[str, str] | None = None,
-                 log_path: Path | None = None, startup_seconds: float = 60) -> None:
+                 log_path: Path | None = None, startup_seconds: float = 60,
+                 workers: int = 1) -> None:
         self.database, self.admin_token, self.tls = database, admin_token, tls
+        self.workers = workers
         self.port = free_port()
         self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.verify: str | bool = tls[0] if tls else True
@@ -50,11 +53,14 @@ class HQChild:
     def start(self) -> "HQChild":
         args = ["serve", "--database", self.database, "--host", "127.0.0.1", "--port",
                 str(self.port), "--log-level", "warning"]
+        if self.workers > 1:
+            args += ["--workers", str(self.workers)]
         if self.tls:
             args += ["--tls-cert", self.tls[0], "--tls-key", self.tls[1]]
         log = open(self.log_path, "a") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen([sys.executable, "-m", "hq.cli", *args], cwd=ROOT,
-                                     env=self._env(), stdout=log, stderr=subprocess.STDOUT)
+                                     env=self._env(), stdout=log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)  # its own process group
         deadline = time.monotonic() + self.startup_seconds
         while time.monotonic() < deadline and self.proc.poll() is None:
             try:
@@ -67,10 +73,12 @@ class HQChild:
         raise RuntimeError(f"pos-hq serve did not come up on {self.url}\n{detail}")
 
     def stop(self) -> None:
-        """Kill the server at once (as a crash or a pulled cable would)."""
+        """Kill the server at once (as a crash or a pulled cable would), workers included."""
         if self.proc is not None:
-            if self.proc.poll() is None:
-                self.proc.kill()
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)  # the group: uvicorn's workers too
+            except ProcessLookupError:
+                pass
             self.proc.wait(timeout=30)
             self.proc = None
 

@@ -14,6 +14,7 @@ Secrets: enrolment codes are printed once for the operator; device secrets are n
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from hq.db.engine import make_engine
@@ -31,7 +32,7 @@ def _engine(args):
 def cmd_serve(args) -> int:
     import uvicorn
 
-    from hq.api.app import admin_token_from_env, create_app
+    from hq.api.app import DATABASE_ENV, admin_token_from_env, create_app
 
     if bool(args.tls_cert) != bool(args.tls_key):
         print("--tls-cert and --tls-key go together", file=sys.stderr)
@@ -40,17 +41,30 @@ def cmd_serve(args) -> int:
     token, generated = admin_token_from_env()
     if generated:  # shown once on the operator's console, never logged
         print(f"admin token (set STORELINE_HQ_ADMIN_TOKEN to choose one): {token}", flush=True)
-    app = create_app(engine, admin_token=token)
-    uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.tls_cert,
-                ssl_keyfile=args.tls_key, log_level=args.log_level)
+    tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
+    if args.workers <= 1:
+        app = create_app(engine, admin_token=token)
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, **tls)
+        return 0
+    # Several processes (uvicorn's supervisor): each worker builds its own engine and app
+    # from the environment (hq.api.app.app_from_env); the schema was upgraded above, once.
+    engine.dispose()
+    os.environ.update({DATABASE_ENV: args.database, "STORELINE_HQ_ADMIN_TOKEN": token})
+    uvicorn.run("hq.api.app:app_from_env", factory=True, workers=args.workers,
+                host=args.host, port=args.port, log_level=args.log_level, **tls)
     return 0
 
 
 def cmd_demo_seed(args) -> int:
     from hq.demo_seed import seed_demo
 
-    written = seed_demo(_engine(args))
+    from hq.services.book import publish_all_books
+
+    engine = _engine(args)
+    written = seed_demo(engine)
     print("seeded: " + (", ".join(written) if written else "nothing (already there)"))
+    if written:
+        print(f"clienteling books: {publish_all_books(engine)} customers published")
     return 0
 
 
@@ -123,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     p.add_argument("--log-level", default="info")
+    p.add_argument("--workers", type=int, default=1,
+                   help="worker processes (ingest throughput scales with cores; the "
+                        "per-device rate limit is then kept per worker)")
     command("demo-seed", cmd_demo_seed, "load the demo company (idempotent)")
     p = command("enrolment-code", cmd_enrolment_code, "make a one-time enrolment code")
     p.add_argument("--store", required=True, help="store code, e.g. HCM1")

@@ -4,7 +4,11 @@ Why: HQ IT loads the demo company, makes an enrolment code, and a new tablet boo
 same store a `pos-app` demo database holds: same ids (UUIDv5 of store and SKU), names, prices,
 barcodes, associates with their argon2 PIN hashes, and customers (made searchable for the live
 look-ups), plus an opening stock balance per variant (`stock_openings`) so that stock look-ups
-show realistic numbers. Idempotent: a store already at HQ is left as it is.
+show realistic numbers, and the omnichannel side (hq/demo_omnichannel.py): the shoppers' web
+orders, in-store history, open pickups, profiles, loyalty ledgers, online carts and wishlists,
+with each store's open pickups and stock on hand published to its feed. Idempotent: a store
+already at HQ is left as it is (one seeded before the omnichannel tables existed gets that
+part added).
 
 Demo data only; the service never imports pos_app at runtime: the pure demo builders are
 imported inside `seed_demo` alone (DESIGN.md §2: hq shares only sync's wire schemas).
@@ -19,8 +23,11 @@ from dataclasses import asdict
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from hq.db.models import StockOpening, Store
+from hq.db.models import StockOpening, Store, WebOrder
+from hq.demo_omnichannel import seed_omnichannel
+from hq.demo_orders import GO_LIVE
 from hq.services import catalog, lookups
+from hq.services.common import utc_iso
 
 
 def seed_demo(engine: Engine) -> list[str]:
@@ -34,7 +41,15 @@ def seed_demo(engine: Engine) -> list[str]:
     written = []
     for key, spec in DEMO_STORES.items():
         with engine.begin() as conn:
+            associate_ids = tuple(demo_uuid(key, "associate", a.code)
+                                  for a in DEMO_ASSOCIATES[key])
+            customers = demo_customers(key, spec.lang, spec.customer_count, spec.seed + 1,
+                                       fixed=(DEMO_CUSTOMERS[key],))
             if conn.execute(select(Store.id).where(Store.code == spec.code)).first():
+                if not conn.execute(select(WebOrder.id).where(
+                        WebOrder.fulfilment_store_id == spec.store_id).limit(1)).first():
+                    seed_omnichannel(conn, spec, build_catalog(spec), customers, associate_ids)
+                    written.append(spec.code)
                 continue
             sid = spec.store_id
             catalog.insert_new(conn, "store", [{
@@ -51,14 +66,13 @@ def seed_demo(engine: Engine) -> list[str]:
                 "id": demo_uuid(key, "associate", a.code), "store_id": sid, "code": a.code,
                 "name": a.name, "role": a.role.value, "pin_hash": hash_pin(a.pin), "active": 1}
                 for a in DEMO_ASSOCIATES[key]], sid)
-            customers = demo_customers(key, spec.lang, spec.customer_count, spec.seed + 1,
-                                       fixed=(DEMO_CUSTOMERS[key],))
             catalog.insert_new(conn, "customer", [{
                 "id": c.id, "home_store_id": sid, "name": c.name, "phone": c.phone,
                 "email": c.email, "loyalty_card": c.loyalty_card, "tier": c.tier}
                 for c in customers], sid)
             lookups.index_customers(conn, [c.id for c in customers])
             _write_opening_stock(conn, sid, rows)
+            seed_omnichannel(conn, spec, rows, customers, associate_ids)
             written.append(spec.code)
     return written
 
@@ -85,10 +99,10 @@ def _write_catalog(conn: Connection, sid: str, rows, plu_code: str, tee) -> None
 
 
 def _write_opening_stock(conn: Connection, sid: str, rows) -> None:
-    """An opening balance per variant of the store: 0-24 units, about 1 in 8 sold out.
-    Deterministic (seeded by the store id)."""
+    """An opening balance per variant of the store: 0-24 units, about 1 in 8 sold out, counted
+    at the demo's go-live. Deterministic (seeded by the store id)."""
     rng = random.Random(sid)
-    at = "2026-01-01T00:00:00.000000Z"
+    at = utc_iso(GO_LIVE)
     conn.execute(insert(StockOpening), [{
         "store_id": sid, "variant_id": r[1], "at": at,
         "quantity": 0 if rng.random() < 0.125 else rng.randint(1, 24)} for r in rows.variants])

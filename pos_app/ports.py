@@ -1,12 +1,16 @@
 """Interfaces that the outer layers implement (DESIGN.md §2): pos_app owns them.
 
 `hardware/` implements ReceiptPrinter, CashDrawer and PaymentTerminal; the composition root
-(ui/app.py) plugs them in. Later issues fill in their methods.
+(ui/app.py) plugs them in. The printer's job, status and outcome types live in
+pos_app.receipt_printing.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from pos_app.receipt_printing import PrintJob, PrintOutcome, PrinterStatus
 
 
 class Clock(Protocol):
@@ -25,12 +29,22 @@ def utc_iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-class CashDrawer(Protocol):
-    def open(self) -> None: ...
-
-
 class ReceiptPrinter(Protocol):
-    def print_receipt(self, sale_id: str) -> None: ...
+    """A receipt printer (hardware.printer.EscposPrinter). Both methods block on I/O for at
+    most the printer's short timeouts: call them on a print worker, never the UI thread. They
+    never raise for printer trouble: every failure is a PrintOutcome / PrinterStatus."""
+
+    def send(self, job: PrintJob) -> PrintOutcome: ...
+
+    def status(self) -> PrinterStatus: ...
+
+
+class CashDrawer(Protocol):
+    """The cash drawer behind a receipt printer's kick-out connector (ESC p)."""
+
+    def open_drawer(self) -> PrintOutcome: ...
+
+    def drawer_open(self) -> bool | None: ...  # None: the printer does not report it
 
 
 class PaymentTerminal(Protocol):

@@ -17,6 +17,9 @@ from pos_app.pricing import TaxMode
 
 
 HQ_URL_KEY = "hq_url"  # settings key: the HQ this till syncs with (absent: a standalone till)
+# settings key: "loading" while the store's first download from HQ is incomplete (written and
+# cleared by sync/snapshot_loader.py): such a till is not provisioned, it must not sell yet.
+SNAPSHOT_STATE_KEY = "snapshot_state"
 
 
 class NotProvisioned(RuntimeError):
@@ -59,6 +62,8 @@ def load_store_context(conn: Connection) -> StoreContext:
     store_id = read_setting(conn, "store_id")
     if not device_id or not store_id:
         raise NotProvisioned("This device is not set up for a store yet")
+    if read_setting(conn, SNAPSHOT_STATE_KEY) == "loading":
+        raise NotProvisioned("The store's download from HQ is not complete yet")
     row = conn.execute(
         text("SELECT code, name, currency, locale, timezone, tax_mode, discount_threshold_bp,"
              " address, barcode_rules FROM stores WHERE id = :id"),

@@ -22,7 +22,8 @@ class TenderType(str, Enum):
     QR_TRANSFER = "qr_transfer"
     GIFT_CARD = "gift_card"
     STORE_CREDIT = "store_credit"
-    LOYALTY_POINTS = "loyalty_points"
+    LOYALTY = "loyalty"  # points redeemed: reference "<points> pts" (docs/clienteling.md)
+    LOYALTY_POINTS = "loyalty"  # the same member under its older name
 
 
 class TenderError(ValueError):
@@ -39,6 +40,9 @@ class Payment:
     masked_pan: str | None = None  # "**** 1234" only; never a full card number
     auth_code: str | None = None
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    # LOYALTY only: authorised from the till's saved data while HQ was unreachable, so it
+    # counts against the customer's offline limit (pos_app.loyalty). Not sent to HQ.
+    offline: bool = False
 
 
 def cash_payment(due: int, tendered: int) -> Payment:
@@ -48,6 +52,15 @@ def cash_payment(due: int, tendered: int) -> Payment:
     if tendered < due:
         raise TenderError("The cash tendered is less than the amount due")
     return Payment(TenderType.CASH, amount=due, tendered=tendered, change=tendered - due)
+
+
+def loyalty_payment(points: int, amount: int, *, offline: bool) -> Payment:
+    """Points as a tender: `amount` minor units paid by `points` (checked by the caller,
+    pos_app.services.clienteling; its id is HQ's ledger entry id, so a retry never doubles)."""
+    if points <= 0 or amount <= 0:
+        raise TenderError("A loyalty payment needs at least one point")
+    return Payment(TenderType.LOYALTY, amount=amount, tendered=amount,
+                   reference=f"{points} pts", offline=offline)
 
 
 def remaining(total: int, payments: list[Payment] | tuple[Payment, ...]) -> int:

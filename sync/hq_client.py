@@ -17,14 +17,15 @@ background task before the worker starts). requests.Session is not documented as
 from __future__ import annotations
 
 import logging
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import requests
 from pydantic import BaseModel, ValidationError
 
 from sync.protocol import (
-    ChangePage, EnrolRequest, EnrolResponse, JournalStatus, OutboxEventIn, PushRequest,
-    PushResponse,
+    SNAPSHOT_MEDIA_TYPE, ChangePage, EnrolRequest, EnrolResponse, JournalStatus, OutboxEventIn,
+    PushRequest, PushResponse,
 )
 
 log = logging.getLogger(__name__)
@@ -117,8 +118,12 @@ class HQClient:
         self._session.close()
 
     # --- the protocol's endpoints --------------------------------------------------------
-    def enrol(self, code: str, device_name: str) -> EnrolResponse:
-        body = EnrolRequest(code=code, device_name=device_name).model_dump()
+    def enrol(self, code: str, device_name: str, request_id: str | None = None
+              ) -> EnrolResponse:
+        """`request_id`: made and kept by the caller, so a retry after a lost answer gets the
+        same device (sync/protocol.py, "Enrol")."""
+        body = EnrolRequest(code=code, device_name=device_name,
+                            request_id=request_id).model_dump()
         return self._call("POST", "/v1/enrol", EnrolResponse, json=body, auth=False)
 
     def push(self, events: list[OutboxEventIn]) -> PushResponse:
@@ -128,6 +133,41 @@ class HQClient:
     def changes(self, cursor: int, limit: int) -> ChangePage:
         return self._call("GET", "/v1/changes", ChangePage,
                           params={"cursor": cursor, "limit": limit})
+
+    @contextmanager
+    def snapshot(self, gzip: bool = False) -> Iterator[Iterator[bytes]]:
+        """GET /v1/snapshot as an iterator of NDJSON lines (bytes, without the "\\n"), read as
+        they arrive: the body is never held whole. The status is checked before this yields
+        (an older HQ answers 404: HQRejected with status 404); a connection that drops or
+        times out mid-body raises HQUnreachable from the iterator. `gzip`: ask HQ to compress
+        (worth it on a store's uplink, not on loopback). The response is closed on exit."""
+        headers = {"Accept": SNAPSHOT_MEDIA_TYPE, "Accept-Encoding": "gzip" if gzip else
+                   "identity"}
+        resp = self._send("GET", "/v1/snapshot", headers, stream=True)
+        try:
+            if not 200 <= resp.status_code < 300:
+                try:
+                    _ = resp.content  # a short error body: read it for the reason
+                except requests.RequestException:
+                    pass
+                self._check_status(resp)
+            yield self._lines(resp)
+        finally:
+            resp.close()
+
+    @staticmethod
+    def _lines(resp: requests.Response) -> Iterator[bytes]:
+        pending = b""
+        try:
+            for chunk in resp.iter_content(chunk_size=1 << 20):
+                parts = (pending + chunk if pending else chunk).split(b"\n")
+                pending = parts.pop()
+                yield from parts
+        except requests.RequestException as exc:
+            log.info("HQ GET /v1/snapshot dropped mid-body: %s", type(exc).__name__)
+            raise HQUnreachable(f"HQ unreachable ({type(exc).__name__})") from None
+        if pending:
+            yield pending  # an unterminated last line: the reader sees it is not the end
 
     def journal_status(self) -> JournalStatus:
         return self._call("GET", "/v1/devices/me/journal", JournalStatus)
@@ -141,9 +181,8 @@ class HQClient:
             return False
 
     # --- plumbing ------------------------------------------------------------------------
-    def _call(self, method: str, path: str, model: type[BaseModel], *, auth: bool = True,
-              **kwargs: Any):
-        headers = {"Accept": "application/json"}
+    def _send(self, method: str, path: str, headers: dict, *, auth: bool = True,
+              **kwargs: Any) -> requests.Response:
         if auth:
             if self._auth is None:
                 raise HQRejected(401, "this device is not enrolled (no credentials)")
@@ -151,11 +190,16 @@ class HQClient:
         try:
             resp = self._session.request(method, self.base_url + path, headers=headers,
                                          timeout=self.timeout, **kwargs)
-            content = resp.content  # read the whole body here: a drop mid-body raises here
+            if not kwargs.get("stream"):
+                _ = resp.content  # read the whole body here: a drop mid-body raises here
         except requests.RequestException as exc:
             # ConnectionError, Timeout, ChunkedEncodingError (dropped mid-response), ...
             log.info("HQ %s %s unreachable: %s", method, path, type(exc).__name__)
             raise HQUnreachable(f"HQ unreachable ({type(exc).__name__})") from None
+        return resp
+
+    @staticmethod
+    def _check_status(resp: requests.Response) -> None:
         status = resp.status_code
         if status == 429:
             raise HQBusy(_retry_after(resp), _reason(resp))
@@ -163,6 +207,13 @@ class HQClient:
             raise HQRejected(status, _reason(resp))
         if status >= 500 or status < 200 or status >= 300:
             raise HQServerError(status, _reason(resp))
+
+    def _call(self, method: str, path: str, model: type[BaseModel], *, auth: bool = True,
+              **kwargs: Any):
+        resp = self._send(method, path, {"Accept": "application/json"}, auth=auth, **kwargs)
+        content = resp.content
+        status = resp.status_code
+        self._check_status(resp)
         try:
             return model.model_validate_json(content)
         except ValidationError as exc:

@@ -30,16 +30,20 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Generic, Literal, TypeVar, Union
 
 from sqlalchemy import Engine, text
 
+from pos_app.loyalty import LiveBalance
 from pos_app.store_context import read_setting
 from pos_app.textfold import fold, fts_prefix_query
 from sync.hq_client import HQBusy, HQClient, HQRejected, HQServerError, HQUnreachable
 from sync.protocol import (CustomerDetail, CustomerSearchResult, CustomerSummary, StockLevel,
                            StockResult, WebOrder, mask_email, mask_phone)
+from sync.profile_fallback import cached_profile, local_duplicates, local_my_tasks
+from sync.protocol_customers import (CustomerProfile, CustomerSummaryRef, DuplicateCandidates,
+                                     TaskList, TaskView)
 from sync.status import LAST_PULL_OK
 
 T = TypeVar("T")
@@ -92,6 +96,7 @@ class LiveLookup:
         else:
             self._shared, self._factory = None, client_factory
         self._lock = threading.Lock()
+        self._profile_as_of = threading.local()  # the cached profile's as_of, per thread
 
     # --- the look-ups --------------------------------------------------------------------
     def search_customers(self, q: str, limit: int = 20) -> LookupResult[list[CustomerSummary]]:
@@ -99,10 +104,72 @@ class LiveLookup:
         q = " ".join(q.split())
         if not q:
             return LookupResult([], "live", _now(), None)
-        return self._lookup(
+        result = self._lookup(
             lambda c: c._call("GET", "/v1/customers/search", CustomerSearchResult,
                               params={"q": q[:100], "limit": limit}).customers,
             lambda: self._local_search(q, limit), on_rejected=[])
+        if result.live and not result.error:
+            unsynced = self._unsynced_matches(q, limit)
+            known = {c.id for c in result.data}
+            extra = [c for c in unsynced if c.id not in known]
+            if extra:  # created (or edited) on this till, not at HQ yet: she is found at once
+                result = replace(result, data=(extra + list(result.data))[:limit])
+        return result
+
+    def profile(self, customer_id: str) -> LookupResult[CustomerProfile | None]:
+        """Her 360° profile (HQ audits the view). Offline: the cached profile merged with this
+        till's notes, tasks and consents not yet in it (sync/profile_fallback.py), as_of =
+        the cached copy's; the UI then calls ClienteleService.record_profile_view."""
+        now = _now()
+
+        def fallback():
+            with self.engine.connect() as conn:
+                profile, as_of = cached_profile(conn, customer_id, self._as_of() or now)
+            if profile is None:
+                return None, "offline: this customer's profile is not saved on this till", False
+            self._profile_as_of.value = as_of
+            return profile, None, True
+
+        self._profile_as_of.value = None
+        result = self._lookup(
+            lambda c: c._call("GET", f"/v1/customers/{customer_id}/profile", CustomerProfile),
+            fallback, on_rejected=None)
+        held = getattr(self._profile_as_of, "value", None)
+        return replace(result, as_of=held) if result.source == "cache" and held else result
+
+    def duplicates(self, phone: str | None, email: str | None
+                   ) -> LookupResult[list[CustomerSummaryRef]]:
+        """Likely duplicates (same normalised phone or e-mail), masked: HQ's, else the book's."""
+        params = {k: v for k, v in (("phone", phone), ("email", email)) if v}
+        if not params:
+            return LookupResult([], "live", _now(), None)
+
+        def fallback():
+            with self.engine.connect() as conn:
+                return local_duplicates(conn, phone, email), None, True
+        return self._lookup(
+            lambda c: c._call("GET", "/v1/customers/duplicates", DuplicateCandidates,
+                              params=params).customers, fallback, on_rejected=[])
+
+    def my_tasks(self, associate_id: str) -> LookupResult[list[TaskView]]:
+        """Open tasks of the store for `associate_id` (or unassigned), soonest due first."""
+        def fallback():
+            with self.engine.connect() as conn:
+                return local_my_tasks(conn, associate_id), None, True
+        return self._lookup(
+            lambda c: c._call("GET", "/v1/customers/tasks", TaskList,
+                              params={"assigned_to": associate_id}).tasks,
+            fallback, on_rejected=[])
+
+    def loyalty_balance(self, customer_id: str) -> LookupResult[LiveBalance | None]:
+        """Her balance as HQ tells it now (data None when not live: the till then uses its
+        cached profile and the offline limit, pos_app.services.clienteling.redeemable)."""
+        result = self.profile(customer_id)
+        if not result.live or result.data is None:
+            return replace(result, data=None)
+        loyalty = result.data.loyalty
+        return replace(result, data=LiveBalance(loyalty.balance,
+                                                frozenset(e.id for e in loyalty.entries)))
 
     def customer(self, customer_id: str) -> LookupResult[CustomerDetail | None]:
         """The profile's contact details (HQ audits the view), or the cached ones."""
@@ -185,6 +252,16 @@ class LiveLookup:
                                 email_masked=mask_email(r.email), loyalty_card=r.loyalty_card,
                                 tier=r.tier, home_store_code=None)
                 for r in list(seen.values())[:limit]], None, True
+
+    def _unsynced_matches(self, q: str, limit: int) -> list[CustomerSummary]:
+        """Local hits for `q` among customers whose customer.upserted is still in the outbox."""
+        with self.engine.connect() as conn:
+            pending = {r[0] for r in conn.execute(text(
+                "SELECT json_extract(payload, '$.customer.id') FROM outbox"
+                " WHERE topic = 'customer.upserted' AND status = 'pending'"))}
+        if not pending:
+            return []
+        return [c for c in self._local_search(q, CANDIDATE_CAP)[0] if c.id in pending][:limit]
 
     def _local_customer(self, customer_id: str) -> tuple[CustomerDetail | None, str | None, bool]:
         with self.engine.connect() as conn:

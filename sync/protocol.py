@@ -10,8 +10,23 @@ Endpoints (HQ side in hq/api/, device side in sync/hq_client.py):
     POST /v1/enrol                 EnrolRequest  -> EnrolResponse   (no auth: the code is the secret)
     POST /v1/push                  PushRequest   -> PushResponse    (per-event results)
     GET  /v1/changes?cursor=C&limit=L             -> ChangePage      (this device's store only)
+    GET  /v1/snapshot                              -> NDJSON stream   (bulk bootstrap; see below)
     GET  /v1/devices/me/journal                   -> JournalStatus
     GET  /healthz                                  -> {"status": "ok"}
+
+Rules both sides rely on:
+- Enrol: the device makes `request_id` and keeps it before asking; the same code with the same
+  request id within ENROL_REPLAY_MINUTES answers the same device with a new secret (a lost
+  answer is safe to retry); any other second use of a code is 403.
+- Push: the device sends its outbox in `position` order, at most MAX_PUSH_BATCH events.
+  PushResponse.results has exactly one result per event, in the order sent. "accepted" and
+  "duplicate" both mean HQ holds the event forever (the device marks it sent); "quarantined"
+  carries the reason, and a retried quarantined event is answered "quarantined" again, never
+  "duplicate". An event id HQ holds from another device is "quarantined". A 4xx for the whole
+  request means nothing was stored; a 429/503 carries Retry-After.
+- Pull: a device with cursor 0 (new) takes the snapshot, whose cursor it then pulls from;
+  /v1/changes from cursor 0 replays the whole feed (what an HQ without snapshots offers).
+  `next_cursor` never goes backwards; changes come in seq order, parents before children.
 
 Pure data definitions: safe on any thread.
 """
@@ -24,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field
 PROTOCOL_VERSION = 1
 MAX_PUSH_BATCH = 500
 MAX_CHANGE_PAGE = 5000
+ENROL_REPLAY_MINUTES = 15
 
 
 class _Strict(BaseModel):
@@ -33,6 +49,9 @@ class _Strict(BaseModel):
 class EnrolRequest(_Strict):
     code: str = Field(min_length=6, max_length=64)
     device_name: str = Field(min_length=1, max_length=100)
+    # Made by the device and kept before it asks: if HQ's answer is lost, the same request
+    # sent again (within ENROL_REPLAY_MINUTES of the first) gets the same device, new secret.
+    request_id: str | None = Field(default=None, pattern=r"^[0-9a-fA-F-]{36}$")
 
 
 class EnrolResponse(_Strict):
@@ -75,7 +94,7 @@ class Change(_Strict):
 
     seq: int  # the server cursor: strictly increasing
     entity: Literal["store", "tax_rate", "product", "variant", "barcode", "price", "associate",
-                    "customer", "stock", "web_order"]
+                    "customer", "stock", "web_order", "customer_profile", "customer_merge"]
     op: Literal["upsert", "delete"]
     key: str
     data: dict[str, Any] | None = None
@@ -191,21 +210,59 @@ class StockResult(_Strict):
 
 
 class WebOrderLine(_Strict):
+    """One line of a web order; money in minor units of the order's currency.
+    amount = quantity * unit_price - discount; `id` is what a return line refers to."""
+
     sku: str
     name: str
     quantity: int
     amount: int  # integer minor units
+    id: str | None = None
+    line_no: int = 0
+    variant_id: str | None = None
+    variant_label: str = ""  # e.g. "Trắng / M"
+    unit_price: int = 0
+    discount: int = 0
+    tax: int = 0  # included in amount when the order's tax_mode is "inclusive"
+    returned_quantity: int = 0  # already returned (in any store)
+
+
+# Web order words (hq/services/orders.py documents the life cycle of each).
+WEB_ORDER_STATUSES = ("placed", "processing", "ready_for_pickup", "picked_up", "shipped",
+                      "delivered", "completed", "cancelled", "returned")
+PAYMENT_STATUSES = ("pending", "paid", "refunded", "partially_refunded")
 
 
 class WebOrder(_Strict):
+    """A shopper's order found by number, whichever store or channel it belongs to (returns
+    happen anywhere). Times are UTC ISO-8601 "...Z"; the pickup code is never included (only
+    the fulfilling store's feed carries it)."""
+
     number: str
-    status: str
+    status: str  # one of WEB_ORDER_STATUSES
     customer_id: str | None = None
-    pickup_store_code: str | None = None
+    pickup_store_code: str | None = None  # fulfilment "pickup" only
     lines: list[WebOrderLine]
     total: int  # integer minor units
     currency: str
     created_at: str
+    id: str | None = None
+    channel: str = "web"  # "web" | "store"
+    fulfilment: str = "delivery"  # "delivery" | "pickup" | "in_store"
+    fulfilment_store_code: str | None = None  # the store that fulfils (pickup, in store)
+    payment_status: str = "paid"  # one of PAYMENT_STATUSES
+    contact_name: str | None = None  # who collects: checked against an ID at pickup
+    contact_phone_masked: str | None = None
+    tax_mode: str = "inclusive"  # "inclusive" (VAT in prices) | "exclusive" (tax added)
+    subtotal: int = 0  # sum of the lines' amounts
+    shipping_fee: int = 0
+    tax_total: int = 0
+    updated_at: str | None = None
+    completed_at: str | None = None
+    ready_at: str | None = None
+    picked_up_at: str | None = None
+    picked_up_by: str | None = None  # associate id
+    picked_up_device_id: str | None = None
 
 
 # Search keys: HQ indexes customers exactly as devices do (pos_app/textfold.py and
@@ -215,6 +272,61 @@ from pos_app.textfold import fold  # noqa: E402
 
 __all__ += [
     "CustomerDetail", "CustomerSearchResult", "CustomerSummary", "MAX_CUSTOMER_SEARCH",
-    "StockLevel", "StockResult", "WebOrder", "WebOrderLine", "fold", "mask_email",
-    "mask_phone", "phone_search_forms",
+    "PAYMENT_STATUSES", "StockLevel", "StockResult", "WEB_ORDER_STATUSES", "WebOrder",
+    "WebOrderLine", "fold", "mask_email", "mask_phone", "phone_search_forms",
+]
+
+
+# --- bulk snapshot (DESIGN.md §4: a new device bootstraps from a snapshot, then applies deltas) --
+#
+#   GET /v1/snapshot    device-authenticated like /v1/changes; 404 from an older HQ (the device
+#                       then replays the feed from cursor 0 instead).
+#
+# The store's part of the change feed compacted to its current state (the latest upsert of
+# every key; deleted keys absent), read in ONE consistent database snapshot, plus the feed
+# cursor that snapshot corresponds to. Applying every row as an upsert, then pulling
+# /v1/changes from `cursor`, leaves a device exactly where replaying the feed from 0 would.
+#
+# Body: `application/x-ndjson`, one JSON object per line ("\n"-terminated, UTF-8):
+#
+#   {"snapshot": 1, "cursor": C, "store_id": "..."}          first line: SnapshotHeader
+#   {"entity": "product", "rows": [{...}, {...}, ...]}       up to SNAPSHOT_CHUNK_ROWS rows
+#   ...                                                      (upsert `data`, as in a Change)
+#   {"end": true, "rows": N, "cursor": C}                    last line: SnapshotEnd
+#
+# Entities come in SNAPSHOT_ENTITY_ORDER (parents before children), then any other entity in
+# name order; within an entity, rows in feed order. Each row is exactly the `data` of the
+# key's latest upsert (HQ concatenates the stored JSON text, it never re-encodes it), so the
+# device applies it with the same per-entity code as a feed upsert (sync.change_apply).
+# A body that ends without the SnapshotEnd line, or whose row count differs, was cut: the
+# device discards the attempt and starts again (upserts are idempotent). With
+# `Accept-Encoding: gzip` HQ compresses the stream (`Content-Encoding: gzip`).
+SNAPSHOT_FORMAT = 1
+SNAPSHOT_CHUNK_ROWS = 5000
+SNAPSHOT_MEDIA_TYPE = "application/x-ndjson"
+SNAPSHOT_ENTITY_ORDER = ("store", "tax_rate", "product", "variant", "barcode", "price",
+                         "associate", "customer")
+
+
+class SnapshotHeader(_Strict):
+    snapshot: int  # SNAPSHOT_FORMAT
+    cursor: int  # the feed cursor the snapshot equals: pull /v1/changes from here
+    store_id: str
+
+
+class SnapshotEnd(_Strict):
+    end: Literal[True]
+    rows: int  # rows sent in all chunk lines: the device checks it received them all
+    cursor: int
+
+
+def snapshot_entity_order(entities: set[str] | list[str]) -> list[str]:
+    """`entities` in snapshot order: SNAPSHOT_ENTITY_ORDER first, the others by name."""
+    known = [e for e in SNAPSHOT_ENTITY_ORDER if e in entities]
+    return known + sorted(set(entities) - set(SNAPSHOT_ENTITY_ORDER))
+
+
+__all__ += [
+    "SNAPSHOT_CHUNK_ROWS", "SNAPSHOT_ENTITY_ORDER", "SNAPSHOT_FORMAT", "SNAPSHOT_MEDIA_TYPE",
+    "SnapshotEnd", "SnapshotHeader", "snapshot_entity_order",
 ]

@@ -5,6 +5,10 @@ HQ, without the UI ever waiting (DESIGN.md §4-5). A plain `threading.Thread`, n
 sync stay free of Qt; the UI wraps the worker and marshals `on_status` to its thread.
 
 Each cycle: drain the outbox (push), then pull every page HQ has, then publish a SyncStatus.
+A device whose feed cursor is still 0 (its first download never finished) loads HQ's bulk
+snapshot first (sync.snapshot_loader), in transactions of SNAPSHOT_ROWS_PER_TRANSACTION rows
+so that the write lock is never held long; an HQ without snapshots (404) is remembered and
+gets the feed replayed instead.
 After a failure the next cycle waits an exponential, jittered backoff (at least HQ's Retry-After
 for 429) instead of the interval. Pages are smaller than at enrolment (500 changes) because each
 page is one write transaction and the till is selling meanwhile: a page of 2000 catalog changes
@@ -24,12 +28,15 @@ from typing import Callable
 from sqlalchemy import Engine
 
 from pos_app.ports import Clock, SystemClock
-from sync.change_puller import bootstrap
+from pos_app.services import profile_cache
 from sync.hq_client import HQBusy, HQClient, HQError, HQRejected
 from sync.outbox_pusher import Backoff, drain
+from sync.snapshot_loader import bootstrap
 from sync.status import SyncStatus, read_status, record_cycle
 
 log = logging.getLogger(__name__)
+
+SNAPSHOT_ROWS_PER_TRANSACTION = 5000  # ~0.1 s of write lock on a laptop, like a page of 500
 
 
 class SyncWorker:
@@ -48,7 +55,9 @@ class SyncWorker:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self.cycles = 0  # completed cycles, for tests and diagnostics
+        self.snapshots_supported = True  # False once HQ answered 404 for /v1/snapshot
         self.last_status: SyncStatus | None = None
+        self._evicted_on = None  # the UTC date profiles were last evicted (None: not yet)
 
     # --- any thread ---------------------------------------------------------------------
     def start(self) -> None:
@@ -87,7 +96,12 @@ class SyncWorker:
                             should_stop=self._stopping.is_set)
             error = outcome.error
             if error is None and not self._stopping.is_set():
-                bootstrap(self.engine, self.client, page_size=self.page_size, clock=self.clock)
+                pulled = bootstrap(self.engine, self.client, page_size=self.page_size,
+                                   clock=self.clock, snapshot=self.snapshots_supported,
+                                   rows_per_transaction=SNAPSHOT_ROWS_PER_TRANSACTION)
+                if pulled.snapshot_unavailable:
+                    self.snapshots_supported = False
+            self._evict_profiles_daily()
         except HQError as exc:
             error = exc
         except Exception as exc:  # noqa: BLE001 - the loop must survive anything
@@ -103,6 +117,19 @@ class SyncWorker:
         self._publish(error)
         self.cycles += 1
         return delay
+
+    def _evict_profiles_daily(self) -> None:
+        """At start and then once a day: evict the cached customer profiles not seen for the
+        store's `clienteling_cache_days` (pos_app/services/profile_cache.py). Runs whether or
+        not HQ answered: eviction is a privacy rule, not a sync step."""
+        now = self.clock.now_utc()
+        if self._evicted_on == now.date():
+            return
+        with self.engine.begin() as conn:
+            evicted = profile_cache.evict_unseen(conn, now)
+        self._evicted_on = now.date()
+        if evicted:
+            log.info("sync: evicted %d cached customer profiles not seen recently", evicted)
 
     def _publish(self, error: BaseException | None) -> None:
         # HQ answered (even "no") -> online; unreachable or 5xx or a local failure -> offline.

@@ -7,6 +7,8 @@ user data directory, or wherever --db points).
     pos-app --demo [--store hcm|nyc] [--layout counter|tablet] [--lang en|vi] [--db PATH]
     pos-app --db PATH --hq URL --enrol CODE [--device-name NAME]   # enrol, download, open
     pos-app --db PATH [--hq URL]                                    # an enrolled till
+    ... [--printer URI [--printer-profile NAME]]   # set the receipt printer (kept in the db)
+    ... [--pole-display URI]                         # set the customer display (kept too)
 
 Runs on the main (UI) thread; start-up database work (migrations, demo load, store context)
 runs before the window exists, which is the one time the UI has nothing to show yet.
@@ -32,6 +34,8 @@ from pos_app.store_context import (HQ_URL_KEY, NotProvisioned, load_store_contex
                                    read_setting, write_setting)
 from pos_app.wedge_detector import WedgeSettings
 from ui.i18n import install_language
+from ui.printing.pole_bridge import POLE_DISPLAY_SETTING, PoleDisplayBridge
+from ui.printing.print_bridge import PrintBridge, load_printer_settings, save_printer_settings
 from ui.scanner_filter import WedgeScannerFilter
 from ui.services import AppServices
 from ui.shell import MainWindow
@@ -39,6 +43,8 @@ from ui.tasks import TaskManager
 from ui.theme import LayoutMode, apply_theme
 
 if TYPE_CHECKING:
+    from hardware.printer_settings import PrinterSettings
+    from ui.customers.desk import CustomerDesk
     from ui.sync_bridge import SyncBridge
 
 
@@ -52,10 +58,14 @@ class App:
     scanner: WedgeScannerFilter
     engines: tuple
     sync: "SyncBridge | None" = None
+    printing: PrintBridge | None = None
+    pole: PoleDisplayBridge | None = None
 
     def close(self) -> None:
         if self.sync is not None:
             self.sync.stop()
+        if self.printing is not None:
+            self.printing.stop()
         self.scanner.uninstall()
         self.window.idle_timer.stop()
         self.window.sync_timer.stop()
@@ -63,6 +73,8 @@ class App:
         self.window.close()
         self.window.deleteLater()
         self.services.tasks.shutdown()
+        if self.pole is not None:
+            self.pole.close()
         for engine in self.engines:
             engine.dispose()
 
@@ -77,8 +89,10 @@ def default_till_path() -> Path:
 
 
 def build_app(db_path: Path, *, layout: LayoutMode, lang: str | None, demo_store: str | None,
-              qt: QApplication | None = None) -> App:
-    """Open (and upgrade) the database, load the store, and build the window."""
+              qt: QApplication | None = None, printer: "PrinterSettings | None" = None,
+              pole_display: str | None = None) -> App:
+    """Open (and upgrade) the database, load the store, and build the window. `printer` and
+    `pole_display` (a URI) replace the saved devices (pos-app --printer, --pole-display)."""
     qt = qt or QApplication.instance() or QApplication(sys.argv[:1])
     writer = make_engine(db_path)
     ensure_current(writer)
@@ -100,6 +114,15 @@ def build_app(db_path: Path, *, layout: LayoutMode, lang: str | None, demo_store
     tasks = TaskManager()
     till = TillService(ctx, writer, reader, SystemClock())
     services = AppServices(ctx=ctx, till=till, tasks=tasks, layout=layout, language=lang)
+    if printer is not None:
+        save_printer_settings(writer, printer)
+    if pole_display is not None:
+        with writer.begin() as conn:
+            write_setting(conn, POLE_DISPLAY_SETTING, {"uri": pole_display, "columns": 20})
+    with writer.connect() as conn:
+        pole_setting = read_setting(conn, POLE_DISPLAY_SETTING)
+    printing = PrintBridge(tasks, writer, reader, ctx, load_printer_settings(writer))
+    services.printing = printing
     sync = None
     with writer.connect() as conn:
         enrolled = read_setting(conn, HQ_URL_KEY) is not None
@@ -110,8 +133,12 @@ def build_app(db_path: Path, *, layout: LayoutMode, lang: str | None, demo_store
     if sync is not None:
         services.sync_now = sync.sync_now
         services.sync_status = lambda: sync.last
+    services.customers = _customer_desk(ctx, reader, writer, enrolled)
     window = MainWindow(services)
     tasks.run_db(till.warm_up)
+    printing.start()  # resumes receipts a crash or a close left unprinted
+    pole = (PoleDisplayBridge(window.sell, pole_setting["uri"], pole_setting.get("columns", 20))
+            if pole_setting else None)
     if sync is not None:
         sync.status_changed.connect(window.show_sync_status)
         window.sell.sale_completed.connect(lambda _sale: sync.sync_now())
@@ -127,7 +154,25 @@ def build_app(db_path: Path, *, layout: LayoutMode, lang: str | None, demo_store
     # collector's sight so that collections during a sale stay short (scan p99, §8).
     gc.collect()
     gc.freeze()
-    return App(qt, services, window, scanner, (writer, reader), sync)
+    return App(qt, services, window, scanner, (writer, reader), sync, printing, pole)
+
+
+def _customer_desk(ctx, reader, writer, enrolled: bool) -> "CustomerDesk":
+    """The Customers screens' gateway: live HQ look-ups (own HQ client per I/O thread, not
+    the sync worker's) when enrolled, else the store's saved book only."""
+    from ui.customers.desk import CustomerDesk
+
+    factory = None
+    if enrolled:
+        from sync.enrolment import SECRET_KEY
+        from sync.hq_client import HQClient
+
+        with writer.connect() as conn:
+            url, device, secret = (read_setting(conn, k) for k in (HQ_URL_KEY, "device_id",
+                                                                    SECRET_KEY))
+        if url and device and secret:
+            factory = lambda: HQClient(url, (device, secret))  # noqa: E731 - one per thread
+    return CustomerDesk(ctx, reader, writer, factory, SystemClock())
 
 
 def point_at_hq(db_path: Path, hq_url: str) -> None:
@@ -151,6 +196,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--hq", help="HQ address for enrolment, e.g. https://hq.example.com")
     p.add_argument("--enrol", metavar="CODE", help="enrol this device with HQ using CODE")
     p.add_argument("--device-name", default="Till", help="how HQ lists this device")
+    p.add_argument("--printer", metavar="URI",
+                   help="receipt printer, e.g. tcp://192.168.1.50:9100 (saved for next time)")
+    p.add_argument("--printer-profile", default="default",
+                   help="python-escpos printer profile, e.g. TM-T88V (with --printer)")
+    p.add_argument("--pole-display", metavar="URI",
+                   help="customer display, e.g. serial:///dev/ttyUSB1?baudrate=9600")
     return p.parse_args(argv)
 
 
@@ -171,7 +222,12 @@ def is_provisioned(db_path: Path) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "print-sample":  # installer's printer test (hardware/cmdline.py)
+        from hardware.cmdline import main as print_sample
+
+        return print_sample(argv[1:])
+    args = parse_args(argv)
     db_path = args.db or (default_db_path(args.store) if args.demo else default_till_path())
     if args.enrol:
         if not args.hq:
@@ -188,12 +244,27 @@ def main(argv: list[str] | None = None) -> int:
     elif args.hq and db_path.exists():
         point_at_hq(db_path, args.hq)
     lang = args.lang or (("vi" if args.store == "hcm" else "en") if args.demo else None)
+    printer = None
+    if args.printer or args.pole_display:
+        from hardware.printer_settings import PrinterSettings
+        from hardware.printer_uri import parse_printer_uri
+
+        try:
+            if args.printer:
+                printer = PrinterSettings(uri=args.printer, profile=args.printer_profile)
+                parse_printer_uri(printer.uri)
+            if args.pole_display:
+                parse_printer_uri(args.pole_display)
+        except ValueError as exc:
+            print(f"--printer / --pole-display: {exc}", file=sys.stderr)
+            return 2
     qt = QApplication(sys.argv[:1])
     running: list[App] = []
 
     def open_till() -> None:
         app = build_app(db_path, layout=LayoutMode(args.layout), lang=lang,
-                        demo_store=args.store if args.demo else None, qt=qt)
+                        demo_store=args.store if args.demo else None, qt=qt, printer=printer,
+                        pole_display=args.pole_display)
         running.append(app)
         app.window.show()
         print(f"Storeline: {app.services.ctx.store_name} · database {db_path}", flush=True)

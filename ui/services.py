@@ -9,13 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from pos_app.money import format_money
 from pos_app.services.till import TillService
 from pos_app.store_context import StoreContext
 from ui.tasks import TaskManager
 from ui.theme import LayoutMode
+
+if TYPE_CHECKING:
+    from ui.customers.desk import CustomerDesk
+    from ui.printing.print_bridge import PrintBridge
 
 
 @dataclass
@@ -27,6 +31,8 @@ class AppServices:
     language: str = "en"
     sync_now: Callable[[], None] | None = None  # set when this device syncs with HQ
     sync_status: Callable[[], object] | None = None  # the last sync.status.SyncStatus
+    printing: "PrintBridge | None" = None  # the receipt printer's queue (ui/printing)
+    customers: "CustomerDesk | None" = None  # clienteling: live look-ups + use cases
 
     def money(self, minor: int) -> str:
         """Format an amount of the store's currency for the store's locale (Babel)."""

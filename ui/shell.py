@@ -9,18 +9,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QApplication, QBoxLayout, QButtonGroup, QComboBox, QFormLayout,
-                               QHBoxLayout, QLabel, QMainWindow, QPushButton, QStackedWidget,
+                               QGridLayout, QHBoxLayout, QLabel, QMainWindow, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
 from pos_app.auth import Associate, Role
+from ui.customers.customers_screen import CustomersScreen
+from ui.customers.desk import is_customer_code
 from ui.i18n import LANGUAGES, install_language
 from ui.login_screen import LoginScreen
+from ui.printing.print_banner import PrinterStateLabel, PrintProblemBanner
+from ui.printing.receipts_screen import ReceiptsScreen
 from ui.sell.sell_screen import SellScreen
 from ui.services import AppServices, local_time
 from ui.sync_screen import SyncScreen
 from ui.theme import LayoutMode
 
-NAV = ["sell", "customers", "returns", "pickups", "orders", "manager", "sync", "settings"]
+NAV = ["sell", "receipts", "customers", "returns", "pickups", "orders", "manager", "sync", "settings"]
 MANAGER_ONLY = {"sync"}
 
 
@@ -41,6 +45,8 @@ class PlannedScreen(QWidget):
 
 
 class SettingsScreen(QWidget):
+    """Language, store and device for everyone; the receipt printer for managers."""
+
     language_chosen = Signal(str)
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
@@ -60,12 +66,37 @@ class SettingsScreen(QWidget):
         self.form.addRow(self.lang_label, self.language)
         self.form.addRow(self.store_label, QLabel(f"{ctx.store_name} ({ctx.store_code})", self))
         self.form.addRow(self.device_label, QLabel(f"{ctx.device_code} · {ctx.device_id}", self))
+        self.printers = None  # built when a manager first opens Settings (python-escpos)
+        self.printers_note = QLabel(self)
+        self.printers_note.setWordWrap(True)
+        self.form.addRow(self.printers_note)
+        self._manager = False
+        self.set_manager(False)
         self.retranslate()
+
+    def set_manager(self, manager: bool) -> None:
+        """Printers are set up by managers; others are told who can."""
+        self._manager = manager
+        if self.printers is not None:
+            self.printers.setVisible(manager)
+        self.printers_note.setVisible(not manager)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self._manager and self.printers is None and self.services.printing is not None:
+            from ui.printing.printer_settings_panel import PrinterSettingsPanel
+
+            self.printers = PrinterSettingsPanel(self.services, self.services.printing, self)
+            self.form.addRow(self.printers)
+            self.printers.setVisible(self._manager)  # added to a shown screen: show it
+        super().showEvent(event)
 
     def retranslate(self) -> None:
         self.lang_label.setText(self.tr("Language"))
         self.store_label.setText(self.tr("Store"))
         self.device_label.setText(self.tr("Device"))
+        self.printers_note.setText(self.tr("A manager sets up the receipt printer here."))
+        if self.printers is not None:
+            self.printers.retranslate()
 
 
 class _IdleWatcher(QObject):
@@ -92,12 +123,19 @@ class MainWindow(QMainWindow):
         self.login.logged_in.connect(self.on_login)
         self.sell = SellScreen(services, self)
         self.sell.sale_completed.connect(lambda _s: self.refresh_sync_state())
+        if services.printing is not None:  # the receipt starts printing right after the commit
+            self.sell.sale_completed.connect(services.printing.print_sale)
+        self.receipts = ReceiptsScreen(services, self)
         self.settings = SettingsScreen(services, self)
         self.settings.language_chosen.connect(self.set_language)
         self.sync = SyncScreen(services, self)
         self.sync.sync_now_requested.connect(self.sync_now)
+        self.customers = CustomersScreen(services, self)
+        self.customers.attach_requested.connect(self._attach_to_sale)
+        self.customers.add_lines_requested.connect(self._add_to_basket)
         self.screens: dict[str, QWidget] = {"sell": self.sell, "settings": self.settings,
-                                            "sync": self.sync}
+                                            "sync": self.sync, "receipts": self.receipts,
+                                            "customers": self.customers}
         for key in NAV:
             self.screens.setdefault(key, PlannedScreen(key, self))
 
@@ -109,9 +147,12 @@ class MainWindow(QMainWindow):
         nav = QWidget(self)
         nav.setObjectName("NavRail")
         tablet = services.layout is LayoutMode.TABLET
-        nav_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight if tablet else QBoxLayout.Direction.TopToBottom, nav)
+        # Tablet: a bottom bar of two rows (nine places do not fit a 10" portrait screen's
+        # width in one row, in Vietnamese least of all); counter: a rail on the left.
+        nav_layout = QGridLayout(nav)
         nav_layout.setContentsMargins(6, 6, 6, 6)
-        for key in NAV:
+        columns = (len(NAV) + 1) // 2 if tablet else 1
+        for i, key in enumerate(NAV):
             btn = QPushButton(nav)
             btn.setObjectName(f"nav_{key}")
             btn.setProperty("role", "nav")
@@ -119,9 +160,9 @@ class MainWindow(QMainWindow):
             btn.clicked.connect(lambda _=False, k=key: self.show_screen(k))
             self.nav_group.addButton(btn)
             self.nav_buttons[key] = btn
-            nav_layout.addWidget(btn)
+            nav_layout.addWidget(btn, i // columns, i % columns)
         if not tablet:
-            nav_layout.addStretch(1)
+            nav_layout.setRowStretch(len(NAV), 1)
 
         self.who = QLabel(self)
         self.who.setObjectName("WhoLabel")
@@ -144,11 +185,19 @@ class MainWindow(QMainWindow):
         self.sync_label.setObjectName("SyncState")
         status_row.addWidget(self.sync_label)
         status_row.addStretch(1)
+        self.printer_state = (PrinterStateLabel(services.printing, self)
+                              if services.printing is not None else None)
+        if self.printer_state is not None:
+            status_row.addWidget(self.printer_state)
 
         body = QWidget(self)
         body_col = QVBoxLayout(body)
         body_col.setContentsMargins(0, 0, 0, 0)
         body_col.addLayout(top)
+        self.print_banner = (PrintProblemBanner(services.printing, self)
+                             if services.printing is not None else None)
+        if self.print_banner is not None:  # a stuck receipt shows on every screen
+            body_col.addWidget(self.print_banner)
         body_col.addWidget(self.content, 1)
         main = QWidget(self)
         main_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom if tablet else QBoxLayout.Direction.LeftToRight, main)
@@ -189,9 +238,11 @@ class MainWindow(QMainWindow):
     def on_login(self, associate: Associate) -> None:
         self.associate = associate
         self.sell.set_associate(associate)
+        self.customers.set_associate(associate)
         self._show_who()
         for key in MANAGER_ONLY:
             self.nav_buttons[key].setVisible(associate.role is Role.MANAGER)
+        self.settings.set_manager(associate.role is Role.MANAGER)
         self.root.setCurrentIndex(1)
         self.idle_timer.start()
         self.sync_timer.start()
@@ -212,6 +263,7 @@ class MainWindow(QMainWindow):
             self.sell.active_dialog.reject()
         self.associate = None
         self.sell.set_associate(None)
+        self.customers.set_associate(None)
         self.idle_timer.stop()
         self.root.setCurrentWidget(self.login)
         self.login.load()
@@ -220,14 +272,32 @@ class MainWindow(QMainWindow):
         """Scanner input from the app-wide wedge filter (or a serial scanner)."""
         if self.associate is None:
             return  # locked: scans are ignored; the login screen does not take barcodes
+        if is_customer_code(code):  # a loyalty card or e-receipt QR: whose is it?
+            if self.content.currentWidget() is self.sell:
+                self.sell.customer.attach_by_code(code)
+            else:
+                self.show_screen("customers")
+                self.customers.handle_scan(code)
+            return
         self.show_screen("sell")
         self.sell.handle_scan(code)
+
+    def _attach_to_sale(self, profile) -> None:
+        """"Attach to sale" on a profile: she goes on the basket, the Sell screen shows."""
+        self.sell.customer.attach(profile, self.customers.profile.live)
+        self.show_screen("sell")
+
+    def _add_to_basket(self, profile, lines: list) -> None:
+        self.sell.customer.add_lines(profile, lines)
+        self.show_screen("sell")
 
     def show_screen(self, key: str) -> None:
         self.content.setCurrentWidget(self.screens[key])
         self.nav_buttons[key].setChecked(True)
         if key == "sync":
             self.sync.refresh()
+        elif key == "receipts":
+            self.receipts.refresh()
 
     def sync_now(self) -> None:
         """Ask the background sync to run now; without HQ sync set up, say so."""
@@ -245,7 +315,8 @@ class MainWindow(QMainWindow):
         self.retranslate()
 
     def retranslate(self) -> None:
-        names = {"sell": self.tr("Sell"), "customers": self.tr("Customers"),
+        names = {"sell": self.tr("Sell"), "receipts": self.tr("Receipts"),
+                 "customers": self.tr("Customers"),
                  "returns": self.tr("Returns"), "pickups": self.tr("Pickups"),
                  "orders": self.tr("Orders"), "manager": self.tr("Manager"),
                  "sync": self.tr("Sync"),
@@ -254,7 +325,8 @@ class MainWindow(QMainWindow):
             btn.setText(names[key])
         self.lock_btn.setText(self.tr("Lock"))
         self._show_who()
-        for screen in (self.login, *self.screens.values()):
+        for screen in (self.login, *self.screens.values(), self.print_banner,
+                       self.printer_state):
             if hasattr(screen, "retranslate"):
                 screen.retranslate()
         self.refresh_sync_state()

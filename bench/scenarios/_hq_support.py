@@ -61,8 +61,8 @@ def pg_database(tag: str) -> Iterator[str]:
 class HQServer(HQChild):
     """`pos-hq serve` for one benchmark, with a fresh admin token; `with HQServer(url) as s`."""
 
-    def __init__(self, database: str) -> None:
-        super().__init__(database, "bench-" + secrets.token_urlsafe(16))
+    def __init__(self, database: str, workers: int = 1) -> None:
+        super().__init__(database, "bench-" + secrets.token_urlsafe(16), workers=workers)
 
     def start(self) -> "HQServer":
         super().start()

@@ -6,6 +6,7 @@ end to end against a real `pos-hq serve` subprocess on a loopback port:
     catch_up    10,000 offline sales drained to HQ on PostgreSQL          seconds < 10
     hq_ingest   HQ ingest rate on PostgreSQL (budget >= 5,000 sales/s)    ms_per_1000_sales < 200
     bootstrap   a new device pulls 1,000,000 products (HQ on SQLite)      seconds < 60
+                (in bench/scenarios/hq_bootstrap.py)
     polling     1,000 devices polling /v1/changes every 30 s, on PostgreSQL   p99_ms < 100
 
 The registry checks `metric < limit`, so the ingest budget (a rate, higher is better) is
@@ -32,8 +33,13 @@ from pathlib import Path
 from bench.scenarios import Budget, RunArgs, log, percentile, register, summarize
 
 from bench.scenarios._hq_support import (
-    HQServer, PUSH_BATCH, STORE_CODE, _journal_of, _pending, _work_dir, enrol_many, enrolled_device, new_code, pg_database, seeded_hq_engine, sell_offline,
+    HQServer, PUSH_BATCH, _journal_of, _pending, _work_dir, enrol_many, enrolled_device,
+    pg_database, seeded_hq_engine, sell_offline,
 )
+
+# `pos-hq serve --workers`: one uvicorn process per core, as HQ is deployed (ingest is CPU-bound
+# in Python: JSON, validation, hashing; PostgreSQL works in parallel).
+HQ_WORKERS = 2
 
 
 @register("catch_up", "drain 10,000 offline sales to a real pos-hq on PostgreSQL "
@@ -147,7 +153,7 @@ def hq_ingest(args: RunArgs) -> dict:
     with pg_database("ingest") as url:
         hq_engine = seeded_hq_engine(url)
         try:
-            with HQServer(url) as server:
+            with HQServer(url, workers=HQ_WORKERS) as server:
                 templates = template_sales(server, hq_engine, 40, args.seed)
                 devices = enrol_many(hq_engine, devices_n)
                 t0 = time.perf_counter()
@@ -305,89 +311,3 @@ def polling(args: RunArgs) -> dict:
             "x10_target_rps": tenfold["target_rps"], "x10_achieved_rps": tenfold["achieved_rps"],
             "x10_start_lag_p99_ms": tenfold["start_lag_p99_ms"], "x10_errors": tenfold["errors"],
             "hq_database": "postgresql"}
-
-
-# --- bootstrap ---------------------------------------------------------------------------------
-def _forget_device(hq_path: Path, device_id: str) -> None:
-    """Take the bench device out of the cached HQ database again (the feed is untouched)."""
-    import sqlite3
-    from contextlib import closing
-
-    with closing(sqlite3.connect(hq_path, timeout=30)) as conn, conn:
-        conn.execute("DELETE FROM enrolment_codes WHERE device_id = ? OR used_at IS NULL",
-                     (device_id,))
-        conn.execute("DELETE FROM devices WHERE id = ?", (device_id,))
-
-
-@register("bootstrap", "a new device enrols and bootstraps 1,000,000 products from a real "
-          "pos-hq (SQLite) through the change feed", Budget("seconds", 60))
-def bootstrap(args: RunArgs) -> dict:
-    from sqlalchemy import text
-
-    from bench.hq_generate import generate_hq
-    from hq.db.engine import make_engine as hq_make_engine
-    from pos_app.db.engine import make_engine
-    from sync.change_puller import bootstrap as pull_all
-    from sync.enrolment import enrol_device
-    from sync.hq_client import HQBusy, HQClient
-
-    products = args.iterations_or(args.products)
-    hq_path = generate_hq(products=products)
-    hq_engine = hq_make_engine(str(hq_path))
-    with hq_engine.connect() as conn:
-        feed = conn.execute(text(
-            "SELECT count(*) FROM change_log WHERE store_id IS NULL OR store_id ="
-            " (SELECT id FROM stores WHERE code = :c)"), {"c": STORE_CODE}).scalar_one()
-    code = new_code(hq_engine)
-    hq_engine.dispose()
-    device_id = None
-    with tempfile.TemporaryDirectory(prefix="bench-bootstrap-", dir=_work_dir()) as tmp, \
-            HQServer(f"sqlite:///{hq_path}") as server:
-        path = Path(tmp) / "device.sqlite3"
-        engine = make_engine(path)
-        client = HQClient(server.url, timeout=(3.05, 120.0))
-        seen = {"applied": 0, "next_log": 0.0}
-        busy = 0
-        started = time.perf_counter()
-
-        def progress(applied: int) -> None:
-            seen["applied"] = applied
-            elapsed = time.perf_counter() - started
-            if elapsed >= seen["next_log"]:
-                log(f"bootstrap: {applied:,} changes applied in {elapsed:.0f} s")
-                seen["next_log"] = elapsed + 10
-
-        try:
-            try:
-                ctx = enrol_device(engine, client, code, "Bench bootstrap", progress)
-            except HQBusy as exc:  # rate limited mid-download: resume as the worker would
-                busy += 1
-                while True:
-                    time.sleep(exc.retry_after or 1.0)
-                    try:
-                        before = seen["applied"]
-                        pull_all(engine, client, lambda n: progress(before + n))
-                        break
-                    except HQBusy as again:
-                        busy, exc = busy + 1, again
-                ctx = None
-            seconds = time.perf_counter() - started
-            device_id = client.device_id
-            with engine.connect() as conn:
-                counts = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
-                          for t in ("products", "variants", "barcodes", "prices")}
-            engine.dispose()
-            size = sum(p.stat().st_size for p in Path(tmp).iterdir())
-        finally:
-            client.close()
-            engine.dispose()
-    if device_id:
-        _forget_device(hq_path, device_id)
-    applied = seen["applied"]
-    if counts["variants"] < products:
-        raise AssertionError(f"device holds {counts} after bootstrap, expected {products:,}"
-                             " variants")
-    return {"seconds": round(seconds, 3), "changes": applied, "feed_rows": feed,
-            "changes_per_s": round(applied / seconds, 1), "device_counts": counts,
-            "device_db_mb": round(size / 1e6, 1), "rate_limited": busy,
-            "store_code": ctx.store_code if ctx else STORE_CODE, "hq_database": "sqlite"}

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from hq.db.models import Device, EnrolmentCode, Store
 from hq.services.common import (AuthError, EnrolmentRefused, NotFound, ServiceError,
                                 sha256_hex, utc_iso)
-from sync.protocol import EnrolResponse
+from sync.protocol import ENROL_REPLAY_MINUTES, EnrolResponse
 
 CODE_LENGTH = 10  # base32 characters: 50 bits, one-time and short-lived
 MAX_TTL_MINUTES = 7 * 24 * 60
@@ -57,23 +57,31 @@ def create_enrolment_code(conn: Connection, store_code: str, ttl_minutes: int = 
     return code, expires_at
 
 
-def enrol(conn: Connection, code: str, device_name: str,
-          now: datetime | None = None) -> EnrolResponse:
-    """Exchange a one-time code for a device id and secret (shown once, stored hashed)."""
+def enrol(conn: Connection, code: str, device_name: str, now: datetime | None = None,
+          request_id: str | None = None) -> EnrolResponse:
+    """Exchange a one-time code for a device id and secret (shown once, stored hashed).
+
+    `request_id` (device-made, kept by the device before it asks) makes enrolment safe to
+    retry: when HQ's answer was lost, the same code with the same request id, within
+    ENROL_REPLAY_MINUTES of the first use, answers the same device with a NEW secret (HQ keeps
+    only hashes, so the lost one cannot be repeated; it was never received, so nothing that
+    works is invalidated). Any other second use of a code is refused.
+    """
+    now = now or datetime.now(timezone.utc)
     now_s = utc_iso(now)
     digest = sha256_hex(_normalise_code(code))
     row = conn.execute(select(EnrolmentCode).where(EnrolmentCode.code_sha256 == digest)).first()
     if row is None:
         raise EnrolmentRefused("unknown enrolment code")
     if row.used_at is not None:
-        raise EnrolmentRefused("enrolment code already used")
+        return _replay(conn, row, request_id, now)
     if row.expires_at <= now_s:
         raise EnrolmentRefused("enrolment code expired")
     device_id = str(uuid.uuid4())
     # Spend the code first, conditionally: of two concurrent enrolments only one wins.
     spent = conn.execute(update(EnrolmentCode).where(
         EnrolmentCode.code_sha256 == digest, EnrolmentCode.used_at.is_(None)).values(
-        used_at=now_s, device_id=device_id)).rowcount
+        used_at=now_s, device_id=device_id, request_id=request_id)).rowcount
     if spent != 1:
         raise EnrolmentRefused("enrolment code already used")
     store = conn.execute(select(Store.id, Store.code).where(Store.id == row.store_id)).one()
@@ -95,6 +103,28 @@ def enrol(conn: Connection, code: str, device_name: str,
         raise ServiceError("could not number the device; try again")
     return EnrolResponse(device_id=device_id, device_secret=secret, device_code=device_code,
                          store_id=store.id, store_code=store.code)
+
+
+def _replay(conn: Connection, row, request_id: str | None, now: datetime) -> EnrolResponse:
+    """The answer to a retried enrolment request (see `enrol`), or EnrolmentRefused."""
+    if request_id is None or row.request_id is None or not hmac.compare_digest(
+            request_id.lower(), row.request_id.lower()):
+        raise EnrolmentRefused("enrolment code already used")
+    if row.used_at < utc_iso(now - timedelta(minutes=ENROL_REPLAY_MINUTES)):
+        raise EnrolmentRefused("enrolment code already used (too long ago to repeat the "
+                               "answer; ask HQ for a new code)")
+    device = conn.execute(select(Device.id, Device.device_code, Device.revoked_at,
+                                 Store.id.label("store_id"), Store.code.label("store_code"))
+                          .join(Store, Store.id == Device.store_id)
+                          .where(Device.id == row.device_id)).first()
+    if device is None or device.revoked_at is not None:
+        raise EnrolmentRefused("enrolment code already used")
+    secret = secrets.token_urlsafe(32)
+    conn.execute(update(Device).where(Device.id == device.id)
+                 .values(secret_sha256=sha256_hex(secret)))
+    return EnrolResponse(device_id=device.id, device_secret=secret,
+                         device_code=device.device_code, store_id=device.store_id,
+                         store_code=device.store_code)
 
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)

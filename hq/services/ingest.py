@@ -19,13 +19,19 @@ from typing import Any, Sequence
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from hq.db.models import Event, JournalRecord, Sale, SaleLine, StockMove
+from hq.db.models import (BookPending, Event, JournalRecord, LoyaltyEntry, Sale, SaleLine,
+                          StockMove)
+from hq.services import customer_events, loyalty
+from hq.services.bulk_insert import insert_rows
 from hq.services.common import utc_iso
 from hq.services.enrolment import AuthenticatedDevice
-from hq.services.sale_validation import SaleDoc, SaleEventPayload, check_sale_event
+from hq.services.sale_validation import CheckedSale, SaleDoc, check_sale_event
+from hq.services.stock import note_sold
 from sync.protocol import EventResult, OutboxEventIn
+from sync.protocol_customers import CUSTOMER_TOPICS
 
-KNOWN_TOPICS = frozenset({"sale.completed"})
+SALE_TOPIC = "sale.completed"
+KNOWN_TOPICS = frozenset({SALE_TOPIC}) | CUSTOMER_TOPICS
 STOCK_NAMESPACE = uuid.UUID("2f0c7d4e-9b1a-4c55-8f3e-6a2d1b7c9e01")
 
 
@@ -39,31 +45,74 @@ def _stored(conn: Connection, event_id: str, device_id: str) -> EventResult | No
     return None if row is None else _as_result(event_id, device_id, row)
 
 
-def _event_row(ev: OutboxEventIn, device_id: str, status: str, reason: str | None) -> dict:
+def _event_row(ev: OutboxEventIn, device_id: str, status: str, reason: str | None,
+               payload_json: str | None = None, now: str | None = None) -> dict:
+    if payload_json is None:
+        payload_json = json.dumps(ev.payload, ensure_ascii=False)
     return {"id": ev.id, "device_id": device_id, "position": ev.position, "topic": ev.topic,
-            "payload": json.dumps(ev.payload, ensure_ascii=False),
-            "created_at": ev.created_at[:40], "received_at": utc_iso(), "status": status,
-            "reason": reason}
+            "payload": payload_json, "created_at": ev.created_at[:40],
+            "received_at": now or utc_iso(), "status": status, "reason": reason}
 
 
-def _write_sale(conn: Connection, ev: OutboxEventIn, device: AuthenticatedDevice,
-                event: SaleEventPayload, sale: SaleDoc) -> None:
-    now = utc_iso()
-    conn.execute(insert(Event), [_event_row(ev, device.id, "accepted", None)])
-    conn.execute(insert(JournalRecord), [{
+# Parents first: the order rows are written in (events, journal, sales before their children).
+_TABLES = (Event, JournalRecord, Sale, SaleLine, StockMove, LoyaltyEntry, BookPending)
+
+
+def _new_rows() -> dict[Any, list[dict]]:
+    return {t: [] for t in _TABLES}
+
+
+def _add_sale_rows(rows: dict[Any, list[dict]], ev: OutboxEventIn,
+                   device: AuthenticatedDevice, checked: CheckedSale, now: str) -> None:
+    """Append the rows one accepted sale event writes: event, journal, sale, lines, stock."""
+    event, sale = checked.event, checked.sale
+    rows[Event].append(_event_row(ev, device.id, "accepted", None, checked.payload_json, now))
+    rows[JournalRecord].append({
         "device_id": device.id, "seq": event.journal.seq, "prev_hash": event.journal.prev_hash,
-        "hash": event.journal.hash, "sale_id": sale.id, "event_id": ev.id}])
-    conn.execute(insert(Sale), [{
+        "hash": event.journal.hash, "sale_id": sale.id, "event_id": ev.id})
+    rows[Sale].append({
         "id": sale.id, "device_id": device.id, "store_id": device.store_id, "seq": sale.seq,
         "receipt_no": sale.receipt_no, "total": sale.total, "currency": sale.currency,
-        "created_at": sale.created_at}])
-    conn.execute(insert(SaleLine), [{
+        "created_at": sale.created_at, "customer_id": getattr(sale, "customer_id", None)})
+    rows[SaleLine].extend({
         "id": ln.id, "sale_id": sale.id, "variant_id": ln.variant_id, "sku": ln.sku,
-        "quantity": ln.quantity, "amount": ln.amount} for ln in sale.lines])
-    conn.execute(insert(StockMove), [{
+        "quantity": ln.quantity, "amount": ln.amount} for ln in sale.lines)
+    rows[StockMove].extend({
         "id": stock_move_id(ev.id, ln.id), "store_id": device.store_id,
         "variant_id": ln.variant_id, "delta": -ln.quantity, "reason": "sale", "ref": sale.id,
-        "at": now} for ln in sale.lines])
+        "at": now} for ln in sale.lines)
+
+
+def _check(ev: OutboxEventIn, device: AuthenticatedDevice) -> CheckedSale | str:
+    """A sale event's checks: the sale's own (sale_validation) and its loyalty data."""
+    checked = check_sale_event(ev.payload, device.id, device.store_id)
+    if isinstance(checked, str):
+        return checked
+    return loyalty.sale_loyalty_problem(checked.sale) or checked
+
+
+def _add_customer_rows(conn: Connection, rows: dict[Any, list[dict]],
+                       device: AuthenticatedDevice, sales: Sequence[SaleDoc]) -> None:
+    """Loyalty entries (earn, redeem) and book re-publication notes of the accepted sales
+    that carry a customer: two look-ups for the whole batch (merged ids, known customers).
+    A customer HQ does not hold (her customer.upserted never arrived: not expected, events
+    come in outbox order) earns nothing here; the sale itself is kept."""
+    with_customer = [s for s in sales if getattr(s, "customer_id", None)]
+    if not with_customer:
+        return
+    resolved = customer_events.resolve_ids(conn, [s.customer_id for s in with_customer])
+    for sale in with_customer:
+        cid = resolved.get(sale.customer_id.lower())
+        if cid is None:
+            continue
+        rows[LoyaltyEntry].extend(loyalty.sale_entries(sale, cid, device.store_id, device.id))
+        rows[BookPending].append({"customer_id": cid})
+
+
+def _write_rows(conn: Connection, rows: dict[Any, list[dict]]) -> None:
+    """Every table's rows, parents first (COPY on PostgreSQL: hq/services/bulk_insert.py)."""
+    for table, table_rows in rows.items():
+        insert_rows(conn, table.__table__, table_rows)
 
 
 def _conflict_reason(conn: Connection, device_id: str, seq: int, sale: SaleDoc) -> str:
@@ -94,19 +143,44 @@ def ingest_one(conn: Connection, device: AuthenticatedDevice, ev: OutboxEventIn)
         return stored
     if ev.topic not in KNOWN_TOPICS:
         return _quarantine(conn, ev, device.id, f"unknown topic {ev.topic!r}")
-    checked: Any = check_sale_event(ev.payload, device.id, device.store_id)
+    if ev.topic in CUSTOMER_TOPICS:
+        return _ingest_customer_event(conn, device, ev)
+    checked: Any = _check(ev, device)
     if isinstance(checked, str):
         return _quarantine(conn, ev, device.id, checked)
-    event, sale = checked
+    rows = _new_rows()
+    _add_sale_rows(rows, ev, device, checked, utc_iso())
+    _add_customer_rows(conn, rows, device, [checked.sale])
     try:
         with conn.begin_nested():
-            _write_sale(conn, ev, device, event, sale)
+            _write_rows(conn, rows)
     except IntegrityError:
         stored = _stored(conn, ev.id, device.id)
         if stored is not None:  # a concurrent retry of this very event won the race
             return stored
-        return _quarantine(conn, ev, device.id,
-                           _conflict_reason(conn, device.id, event.journal.seq, sale))
+        return _quarantine(conn, ev, device.id, _conflict_reason(
+            conn, device.id, checked.event.journal.seq, checked.sale))
+    return EventResult(id=ev.id, status="accepted")
+
+
+def _ingest_customer_event(conn: Connection, device: AuthenticatedDevice,
+                           ev: OutboxEventIn) -> EventResult:
+    """A customer edit, note, task or consent (hq/services/customer_events.py): the event
+    row and its effects in one savepoint; a refusal rolls both back and quarantines."""
+    parsed = customer_events.parse(ev.topic, ev.payload)
+    if isinstance(parsed, str):
+        return _quarantine(conn, ev, device.id, parsed)
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(Event), [_event_row(ev, device.id, "accepted", None)])
+            customer_events.apply(conn, device, ev.id, parsed)
+    except customer_events.Refused as refused:
+        return _quarantine(conn, ev, device.id, str(refused))
+    except IntegrityError:
+        stored = _stored(conn, ev.id, device.id)
+        if stored is not None:  # a concurrent retry of this very event won the race
+            return stored
+        return _quarantine(conn, ev, device.id, "conflicts with data HQ already holds")
     return EventResult(id=ev.id, status="accepted")
 
 
@@ -131,48 +205,32 @@ def _ingest_batch(conn: Connection, device: AuthenticatedDevice,
     None, and the caller takes the per-event path, whose semantics decide.
     """
     ids = [ev.id for ev in events]
-    if len(set(ids)) != len(ids):
-        return None
+    if len(set(ids)) != len(ids) or any(ev.topic in CUSTOMER_TOPICS for ev in events):
+        return None  # customer events take the per-event path
     stored = {row.id: row for row in conn.execute(
         select(Event.id, Event.device_id, Event.status, Event.reason).where(Event.id.in_(ids)))}
     results: list[EventResult] = []
-    rows: dict[Any, list[dict]] = {t: [] for t in (Event, JournalRecord, Sale, SaleLine,
-                                                   StockMove)}
+    rows = _new_rows()
     now = utc_iso()
+    sales: list[SaleDoc] = []
     for ev in events:
         row = stored.get(ev.id)
         if row is not None:
             results.append(_as_result(ev.id, device.id, row))
             continue
         checked: Any = (f"unknown topic {ev.topic!r}" if ev.topic not in KNOWN_TOPICS
-                        else check_sale_event(ev.payload, device.id, device.store_id))
+                        else _check(ev, device))
         if isinstance(checked, str):
-            rows[Event].append(_event_row(ev, device.id, "quarantined", checked))
+            rows[Event].append(_event_row(ev, device.id, "quarantined", checked, now=now))
             results.append(EventResult(id=ev.id, status="quarantined", reason=checked))
             continue
-        event, sale = checked
-        rows[Event].append(_event_row(ev, device.id, "accepted", None))
-        rows[JournalRecord].append({
-            "device_id": device.id, "seq": event.journal.seq,
-            "prev_hash": event.journal.prev_hash, "hash": event.journal.hash,
-            "sale_id": sale.id, "event_id": ev.id})
-        rows[Sale].append({
-            "id": sale.id, "device_id": device.id, "store_id": device.store_id,
-            "seq": sale.seq, "receipt_no": sale.receipt_no, "total": sale.total,
-            "currency": sale.currency, "created_at": sale.created_at})
-        rows[SaleLine].extend({
-            "id": ln.id, "sale_id": sale.id, "variant_id": ln.variant_id, "sku": ln.sku,
-            "quantity": ln.quantity, "amount": ln.amount} for ln in sale.lines)
-        rows[StockMove].extend({
-            "id": stock_move_id(ev.id, ln.id), "store_id": device.store_id,
-            "variant_id": ln.variant_id, "delta": -ln.quantity, "reason": "sale",
-            "ref": sale.id, "at": now} for ln in sale.lines)
+        _add_sale_rows(rows, ev, device, checked, now)
+        sales.append(checked.sale)
         results.append(EventResult(id=ev.id, status="accepted"))
+    _add_customer_rows(conn, rows, device, sales)
     try:
         with conn.begin_nested():
-            for table, table_rows in rows.items():  # parents first: events, journal, sales
-                if table_rows:
-                    conn.execute(insert(table), table_rows)  # executemany: pipelined
+            _write_rows(conn, rows)
     except IntegrityError:
         return None
     return results
@@ -183,9 +241,10 @@ def ingest(conn: Connection, device: AuthenticatedDevice,
     """One result per event, in the order sent; the caller commits the whole batch.
 
     Fast path: the batch as a whole (`_ingest_batch`); where it declines, event by event.
+    Then the variants sold are noted for the stock publisher (one insert for the batch).
     """
-    if len(events) > 1:
-        results = _ingest_batch(conn, device, events)
-        if results is not None:
-            return results
-    return [ingest_one(conn, device, ev) for ev in events]
+    results = _ingest_batch(conn, device, events) if len(events) > 1 else None
+    if results is None:
+        results = [ingest_one(conn, device, ev) for ev in events]
+    note_sold(conn, device.store_id, events, results)  # hq/services/stock.py
+    return results

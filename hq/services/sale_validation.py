@@ -9,8 +9,9 @@ Pure code: safe on any thread.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from sync.protocol import canonical_json, chain_hash
@@ -70,8 +71,18 @@ def _first_error(exc: ValidationError) -> str:
     return f"invalid payload: {where}: {err['msg']}"
 
 
+class CheckedSale(NamedTuple):
+    """A sale event HQ believes. `payload_json` is the canonical JSON text of the whole payload,
+    kept as received-and-checked (built from the sale's canonical text the hash check already
+    made, so HQ serialises each sale once)."""
+
+    event: SaleEventPayload
+    sale: SaleDoc
+    payload_json: str
+
+
 def check_sale_event(payload: dict[str, Any], device_id: str, store_id: str
-                     ) -> tuple[SaleEventPayload, SaleDoc] | str:
+                     ) -> CheckedSale | str:
     """The parsed event, or the reason to quarantine it."""
     try:
         event = SaleEventPayload.model_validate(payload)
@@ -93,7 +104,26 @@ def check_sale_event(payload: dict[str, Any], device_id: str, store_id: str
     paid = sum(p.amount for p in sale.payments)
     if paid != sale.total:
         return f"payments ({paid}) do not match the total ({sale.total})"
-    digest = chain_hash(event.journal.prev_hash, canonical_json(event.sale))
+    sale_json = _canonical_fast(event.sale)
+    digest = chain_hash(event.journal.prev_hash, sale_json)
+    if digest != event.journal.hash:
+        exact = canonical_json(event.sale)  # the device's own function decides
+        if exact != sale_json:
+            sale_json, digest = exact, chain_hash(event.journal.prev_hash, exact)
     if digest != event.journal.hash:
         return "journal hash mismatch: the sale does not match its journal record"
-    return event, sale
+    j = event.journal  # hex-checked strings and an int: no escaping needed
+    journal_json = f'{{"hash":"{j.hash}","prev_hash":"{j.prev_hash}","seq":{j.seq}}}'
+    # Keys sorted ("journal" < "sale") as canonical_json(payload) would write them.
+    return CheckedSale(event, sale, f'{{"journal":{journal_json},"sale":{sale_json}}}')
+
+
+def _canonical_fast(value: Any) -> str:
+    """canonical_json's text, made by orjson (about 7x faster: HQ ingest is budgeted at
+    5,000 sales/s). Only a fast first guess: where it could ever differ from the device's
+    stdlib encoder, the hash check above falls back to `canonical_json` itself, so an event
+    is never refused because of this shortcut."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):  # e.g. an int beyond 64 bits
+        return canonical_json(value)

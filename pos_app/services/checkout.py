@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, text
 
 from pos_app.basket import BasketSnapshot
+from pos_app.loyalty import LoyaltyError, merchandise_of, points_for, points_in_reference
 from pos_app.journal import GENESIS, canonical_json, chain_hash, receipt_number
 from pos_app.ports import Clock, utc_iso
 from pos_app.store_context import StoreContext
+from pos_app.services.loyalty_ledger import record_redemptions
 from pos_app.tenders import Payment, TenderType
 
 
@@ -38,6 +40,17 @@ class CompletedSale:
     created_at: str
     journal_hash: str
     opens_drawer: bool
+    points_earned: int | None = None  # HQ's earn rule applied here; None: no customer
+
+
+def earn_estimate(snap: BasketSnapshot) -> int | None:
+    """Points the sale will earn at HQ (pos_app.loyalty); None when no customer is attached."""
+    if snap.customer_id is None:
+        return None
+    try:
+        return points_for(merchandise_of(ln.amount for ln in snap.priced.lines), snap.currency)
+    except ValueError:  # a currency without an earn rule earns nothing
+        return 0
 
 
 def _rate_ppm(rate) -> int:
@@ -96,6 +109,14 @@ def validate(ctx: StoreContext, snap: BasketSnapshot, payments: tuple[Payment, .
         raise CheckoutError(f"Payments ({paid}) do not match the total ({snap.priced.total})")
     if any(p.amount <= 0 for p in payments):
         raise CheckoutError("A payment must be more than zero")
+    for p in payments:
+        if p.tender is TenderType.LOYALTY:
+            if snap.customer_id is None:
+                raise CheckoutError("Paying with points needs the customer attached to the sale")
+            try:
+                points_in_reference(p.reference)
+            except LoyaltyError as exc:
+                raise CheckoutError(str(exc)) from None
 
 
 def complete_sale(engine: Engine, ctx: StoreContext, snap: BasketSnapshot,
@@ -117,7 +138,7 @@ def complete_sale(engine: Engine, ctx: StoreContext, snap: BasketSnapshot,
                               {"id": sale_id}).scalar_one()
             return CompletedSale(sale_id, existing[0], existing[1], existing[2],
                                  sum(p.change for p in payments), ctx.currency, existing[3], jh,
-                                 False)
+                                 False, earn_estimate(snap))
         last = conn.execute(
             text("SELECT seq, hash FROM journal WHERE device_id = :d ORDER BY seq DESC LIMIT 1"),
             {"d": ctx.device_id}).first()
@@ -141,12 +162,29 @@ def complete_sale(engine: Engine, ctx: StoreContext, snap: BasketSnapshot,
                 {"journal": {"seq": seq, "prev_hash": prev_hash, "hash": digest}, "sale": doc},
                 ensure_ascii=False), "at": created_at})
         _insert_audit(conn, doc, associate_id, created_at)
+        if snap.customer_id is not None:
+            _record_customer(conn, ctx, snap.customer_id, payments, sale_id, clock, created_at)
     return CompletedSale(
         sale_id=sale_id, seq=seq, receipt_no=receipt_no, total=snap.priced.total,
         change=sum(p.change for p in payments), currency=snap.currency, created_at=created_at,
         journal_hash=digest,
         opens_drawer=any(p.tender is TenderType.CASH for p in payments),
+        points_earned=earn_estimate(snap),
     )
+
+
+def _record_customer(conn, ctx: StoreContext, customer_id: str, payments, sale_id: str,
+                     clock: Clock, at: str) -> None:
+    """A sale with her: restart her cached profile's eviction clock, and put the points she
+    redeemed on the till's pending ledger (pos_app/services/loyalty_ledger.py)."""
+    from zoneinfo import ZoneInfo
+
+    conn.execute(text("UPDATE customer_profiles SET last_seen_at = :at WHERE customer_id = :c"),
+                 {"at": at, "c": customer_id})
+    store_day = clock.now_utc().astimezone(ZoneInfo(ctx.timezone)).date().isoformat()
+    record_redemptions(conn, sale_id, customer_id, [
+        (p.id, points_in_reference(p.reference), p.offline)
+        for p in payments if p.tender is TenderType.LOYALTY], at, store_day)
 
 
 def _insert_sale(conn, doc: dict) -> None:

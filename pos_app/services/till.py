@@ -23,6 +23,7 @@ from pos_app.money import minor_digits
 from pos_app.ports import Clock, utc_iso
 from pos_app.services.checkout import CompletedSale, complete_sale
 from pos_app.services.outbox_view import OutboxOverview, outbox_overview
+from pos_app.services.receipts_query import ReceiptRow, find_receipts, latest_receipts
 from pos_app.store_context import StoreContext
 from pos_app.tenders import Payment
 
@@ -157,10 +158,26 @@ class TillService:
             return conn.execute(text(
                 "SELECT count(*) FROM outbox WHERE status = 'pending'")).scalar_one()
 
-    def _audit(self, action: str, actor_id: str | None, detail: str = "{}") -> None:
+    # --- receipts and the cash drawer --------------------------------------------------------
+    def receipts(self, query: str = "", limit: int = 100) -> list[ReceiptRow]:
+        """This till's latest receipts, or the ones whose number matches `query`."""
+        with self._reader.connect() as conn:
+            if query.strip():
+                return find_receipts(conn, self.ctx.device_id, query)
+            return latest_receipts(conn, self.ctx.device_id, limit)
+
+    def record_no_sale(self, actor_id: str | None, approved_by: str) -> str:
+        """Audit a "No sale" drawer opening before the drawer is kicked; returns the row id.
+        `approved_by` is the manager who allowed it (the actor themself when they may)."""
+        return self._audit("no_sale", actor_id, approved_by=approved_by)
+
+    def _audit(self, action: str, actor_id: str | None, detail: str = "{}",
+               approved_by: str | None = None) -> str:
+        row_id = str(uuid.uuid4())
         with self._writer.begin() as conn:
             conn.execute(text(
                 "INSERT INTO audit_log(id, at, action, actor_id, approved_by, ref_id, detail)"
-                " VALUES (:id, :at, :a, :actor, NULL, NULL, :d)"),
-                {"id": str(uuid.uuid4()), "at": utc_iso(self._clock.now_utc()), "a": action,
-                 "actor": actor_id, "d": detail})
+                " VALUES (:id, :at, :a, :actor, :approver, NULL, :d)"),
+                {"id": row_id, "at": utc_iso(self._clock.now_utc()), "a": action,
+                 "actor": actor_id, "approver": approved_by, "d": detail})
+        return row_id

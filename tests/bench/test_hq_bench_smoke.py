@@ -1,9 +1,10 @@
 """The HQ sync benchmarks run end to end at tiny sizes: a real `pos-hq serve` on PostgreSQL.
 
 Not a performance test (the numbers come from full-size `python -m bench NAME` runs): this
-checks that `catch_up` and `polling` start their HQ, measure, verify, clean up, and print one
-JSON result with their budget's metric on the last stdout line. Skipped, with the reason, where
-no PostgreSQL answers on 127.0.0.1:5432.
+checks that `catch_up`, `polling` and `bootstrap` start their HQ, measure, verify, clean up,
+and print one JSON result with their budget's metric on the last stdout line. Skipped, with
+the reason, where no PostgreSQL answers on 127.0.0.1:5432 (bootstrap's HQ is on SQLite, but
+it lives with the others).
 """
 from __future__ import annotations
 
@@ -49,4 +50,16 @@ def test_polling_reports_latency_percentiles_and_rates():
     assert result["devices"] == 1000 and result["requests"] > 0 and result["errors"] == {}
     assert 0 < result["p50_ms"] <= result["p99_ms"]
     assert result["achieved_rps"] > 0 and result["x10_p99_ms"] > 0
+    assert isinstance(result["ok"], bool)
+
+
+def test_bootstrap_loads_a_small_catalog_from_the_snapshot():
+    result = _bench("bootstrap", "--iterations", "3000")
+    assert result["bench"] == "bootstrap" and result["budget"] == "seconds < 60"
+    counts = result["device_counts"]
+    assert counts["variants"] == counts["variant_fts"] == counts["prices"] == 3000
+    assert result["snapshot_rows"] == result["snapshot_applied"] == result["feed_state_rows"]
+    assert result["rows"] >= result["snapshot_rows"] and result["rows_per_s"] > 0
+    assert 0 < result["index_seconds"] < result["snapshot_seconds"] <= result["seconds"]
+    assert result["peak_rss_mb"] > 0 and result["device_db_mb"] > 0
     assert isinstance(result["ok"], bool)

@@ -117,3 +117,41 @@ def test_last_seen_is_kept_to_the_minute_without_a_write_per_request(client, hq_
                      .values(last_seen_at=old))
     assert client.get("/v1/changes?cursor=0&limit=1", headers=auth).status_code == 200
     assert last_seen() > old  # a minute later it is refreshed
+
+
+def test_a_lost_enrolment_answer_is_replayed_for_the_same_request_only(client, hq_engine):
+    """The device keeps a request id before it asks; if HQ's answer is lost the same request
+    gets the same device with a new secret (the old one stops working), any other use of the
+    code is refused, and after the replay window even the same request is refused."""
+    import uuid
+
+    code = new_code(client)
+    rid = str(uuid.uuid4())
+    first = client.post("/v1/enrol", json={"code": code, "device_name": "Tablet 1",
+                                           "request_id": rid})
+    assert first.status_code == 200, first.text
+    lost = first.json()
+    again = client.post("/v1/enrol", json={"code": code, "device_name": "Tablet 1",
+                                           "request_id": rid.upper()})
+    assert again.status_code == 200, again.text
+    kept = again.json()
+    assert (kept["device_id"], kept["device_code"], kept["store_code"]) == \
+        (lost["device_id"], lost["device_code"], lost["store_code"])
+    assert kept["device_secret"] != lost["device_secret"]
+
+    def auth(secret):
+        return {"Authorization": f"Bearer {kept['device_id']}.{secret}"}
+    assert client.get("/v1/devices/me/journal", headers=auth(kept["device_secret"])
+                      ).status_code == 200
+    assert client.get("/v1/devices/me/journal", headers=auth(lost["device_secret"])
+                      ).status_code == 401
+    for other in ({"request_id": str(uuid.uuid4())}, {}):
+        r = client.post("/v1/enrol", json={"code": code, "device_name": "thief", **other})
+        assert r.status_code == 403 and r.json()["detail"] == "enrolment code already used"
+    with hq_engine.begin() as conn:
+        assert conn.execute(select(Device.id)).scalars().all() == [kept["device_id"]]
+    late = datetime.now(timezone.utc) + timedelta(minutes=16)
+    with hq_engine.begin() as conn, pytest.raises(EnrolmentRefused, match="too long ago"):
+        enrol(conn, code, "Tablet 1", now=late, request_id=rid)
+    bad = client.post("/v1/enrol", json={"code": code, "device_name": "x", "request_id": "nope"})
+    assert bad.status_code == 422

@@ -170,3 +170,62 @@ def test_concurrent_retries_of_one_batch_store_each_event_once(hq_engine):
     assert count(hq_engine, Sale) == 20 and count(hq_engine, StockMove) == 20
     with hq_engine.connect() as conn:
         assert conn.execute(text("SELECT count(DISTINCT id) FROM events")).scalar_one() == 20
+
+
+def _chained(device, docs):
+    """Events for sale documents `docs` (already numbered 1..n), hash-chained like a device."""
+    from sync.protocol import GENESIS, canonical_json, chain_hash
+
+    events, prev = [], GENESIS
+    for pos, doc in enumerate(docs, start=1):
+        digest = chain_hash(prev, canonical_json(doc))
+        events.append(OutboxEventIn(
+            id=str(__import__("uuid").uuid4()), position=pos, topic="sale.completed",
+            payload={"journal": {"seq": doc["seq"], "prev_hash": prev, "hash": digest},
+                     "sale": doc}, created_at=doc["created_at"]))
+        prev = digest
+    return events
+
+
+def test_hq_keeps_the_canonical_payload_and_accepts_what_its_fast_encoder_cannot_write(
+        hq_engine):
+    """HQ hashes with orjson first; an integer beyond 64 bits (orjson refuses it) or any text
+    must still be checked with the device's own encoder, never quarantined by the shortcut."""
+    import json
+
+    from sync.protocol import canonical_json
+    from tests.hq.helpers import sale_doc
+
+    make_store(hq_engine)
+    device, _ = enrol_device(hq_engine)
+    odd = sale_doc(device.id, device.store_id, 1)
+    odd["note"] = "Khách quen \u2028 \"VIP\" \x01 ✓"
+    odd["loyalty_ref"] = 2 ** 70  # extra fields are kept and hashed
+    plain = sale_doc(device.id, device.store_id, 2)
+    events = _chained(device, [odd, plain])
+    for batch in ([events[0]], [events[1]]):  # one-event path, then again via the batch path
+        assert statuses(push(hq_engine, device, batch)) == ["accepted"]
+    with hq_engine.connect() as conn:
+        stored = dict(conn.execute(select(Event.id, Event.payload)).all())
+    for ev in events:
+        assert stored[ev.id] == canonical_json(ev.payload)
+        assert json.loads(stored[ev.id]) == ev.payload
+
+
+def test_a_batch_whose_rows_clash_with_stored_ones_falls_back_and_quarantines_only_those(
+        hq_engine):
+    """The bulk path (COPY on PostgreSQL) fails as a whole on any unique clash; the per-event
+    path then decides: the clashing event is quarantined with the reason, the rest accepted."""
+    make_store(hq_engine)
+    device, _ = enrol_device(hq_engine)
+    chain = chain_for(device)
+    first = chain.batch(3)
+    assert statuses(push(hq_engine, device, first)) == ["accepted"] * 3
+    more = chain.batch(3)
+    # a new event id that re-sends sale 2 (same sale id, seq 2): a device bug or a replay
+    replay = first[1].model_copy(update={"id": "11111111-2222-4333-8444-555555555555"})
+    results = push(hq_engine, device, [more[0], replay, more[1], more[2]])
+    assert statuses(results) == ["accepted", "quarantined", "accepted", "accepted"]
+    assert results[1].reason == "journal seq 2 already received in another event"
+    assert count(hq_engine, Sale) == 6
+    assert count(hq_engine, StockMove) == 6

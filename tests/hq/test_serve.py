@@ -76,3 +76,35 @@ def test_serve_speaks_tls_when_configured(tmp_path):
             requests.get(f"{server.url}/healthz", timeout=10)
     finally:
         server.stop()
+
+
+def test_serve_with_two_workers_ingests_once_and_stop_takes_the_workers_down(db_url, tmp_path,
+                                                                             device_copy):
+    """`pos-hq serve --workers 2` (HQ's production shape: ingest scales with cores): pushes
+    and retries land on either worker and are stored once; stopping HQ leaves no orphan."""
+    import psutil
+
+    pos_hq("demo-seed", "--database", db_url)
+    code = pos_hq("enrolment-code", "--database", db_url, "--store", "HCM1").stdout.strip()
+    server = HQChild(db_url, ADMIN_TOKEN, log_path=tmp_path / "serve.log", workers=2).start()
+    try:
+        workers = psutil.Process(server.proc.pid).children(recursive=True)
+        assert len([p for p in workers if "spawn_main" in " ".join(p.cmdline())]) == 2
+        enrolled = requests.post(f"{server.url}/v1/enrol", timeout=10, json={
+            "code": code, "device_name": "Quầy 2"}).json()
+        auth = {"Authorization": f"Bearer {enrolled['device_id']}.{enrolled['device_secret']}"}
+        events = sell_on_device(device_copy("hcm"), "hcm", enrolled["device_id"],
+                                enrolled["device_code"], rounds=2)
+        answers = []
+        for _ in range(4):  # new connections: the kernel spreads them over both workers
+            answers.append(requests.post(f"{server.url}/v1/push", json={"events": events},
+                                         headers=auth, timeout=20).json())
+        assert [r["status"] for r in answers[0]["results"]] == ["accepted"] * len(events)
+        assert all(r["status"] == "duplicate" for a in answers[1:] for r in a["results"])
+        audit = server.admin("/v1/admin/journal")["devices"]
+        assert [(d["last_seq"], d["received"], d["gaps"]) for d in audit] == \
+            [(len(events), len(events), [])]
+    finally:
+        server.stop()
+    for proc in workers:
+        assert not proc.is_running() or proc.status() == psutil.STATUS_ZOMBIE

@@ -7,7 +7,11 @@ whose payload has "poison": true; a quarantined event sent again gets "quarantin
 same reason again (not "duplicate", which the device would take as "sent"). Test hooks:
 `fail_pushes` (a list of "before" / "after" actions consumed one per push: "before" drops the
 connection without storing, "after" stores the batch then drops the connection before
-answering), `busy_next` (answer 429).
+answering), `busy_next` (answer 429), `profiles` (customer id -> CustomerProfile JSON: served by
+GET /v1/customers/{id}/profile, and searched by /v1/customers/duplicates (normalised phone,
+lower-cased e-mail, masked answers) and /v1/customers/tasks (open tasks, unassigned or
+assigned to the asked associate, soonest due first), as sync/protocol_customers.py says),
+`slow_seconds` (answer GETs that late, to test the look-up timeout).
 
 Runs its own threads (ThreadingHTTPServer); the state is guarded by one lock.
 """
@@ -41,6 +45,9 @@ class FakeHQState:
         self.changes: list[Change] = []
         self.fail_pushes: list[str] = []
         self.busy_next = 0
+        self.profiles: dict[str, dict] = {}
+        self.profile_reads: list[str] = []  # customer ids HQ served (it audits them)
+        self.slow_seconds = 0.0
 
     def add_device(self, device_id: str | None = None) -> tuple[str, str]:
         device_id = device_id or str(uuid.uuid4())
@@ -95,6 +102,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, {"status": "ok"})
         if self._device() is None:
             return self._send(401, {"detail": "unknown or revoked device"})
+        if url.path.startswith("/v1/customers/"):
+            return self._customers(url)
         if url.path == "/v1/changes":
             q = parse_qs(url.query)
             try:
@@ -108,6 +117,44 @@ class _Handler(BaseHTTPRequestHandler):
             nxt = page[-1].seq if page else cursor
             return self._send(200, ChangePage(changes=page, next_cursor=nxt,
                                               has_more=len(after) > limit).model_dump())
+        return self._send(404, {"detail": "not found"})
+
+    def _customers(self, url) -> None:
+        import time
+
+        from pos_app.services.customer_book import national_phone
+        from sync.protocol import mask_email, mask_phone
+
+        state = self.server.state
+        if state.slow_seconds:
+            time.sleep(state.slow_seconds)
+        q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        rest = url.path[len("/v1/customers/"):]
+        with state.lock:
+            profiles = list(state.profiles.values())
+            if rest.endswith("/profile"):
+                cid = rest[:-len("/profile")]
+                if cid not in state.profiles:
+                    return self._send(404, {"detail": "unknown customer"})
+                state.profile_reads.append(cid)
+                return self._send(200, state.profiles[cid])
+        if rest == "duplicates":
+            phone, email = national_phone(q.get("phone")), (q.get("email") or "").lower()
+            found = []
+            for p in profiles:
+                c = p["customer"]
+                on = ("phone" if phone and national_phone(c.get("phone")) == phone else
+                      "email" if email and (c.get("email") or "").lower() == email else None)
+                if on:
+                    found.append({"id": c["id"], "name": c["name"],
+                                  "phone_masked": mask_phone(c.get("phone")),
+                                  "email_masked": mask_email(c.get("email")), "matched_on": on})
+            return self._send(200, {"customers": found})
+        if rest == "tasks":
+            who = q.get("assigned_to")
+            tasks = [t for p in profiles for t in p["tasks"] if t["status"] == "open"
+                     and t.get("assigned_to") in (None, who)]
+            return self._send(200, {"tasks": sorted(tasks, key=lambda t: t["due_date"])})
         return self._send(404, {"detail": "not found"})
 
     def do_POST(self) -> None:  # noqa: N802

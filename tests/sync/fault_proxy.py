@@ -14,6 +14,8 @@ uvicorn both use for these endpoints) so that it can act per request. Actions, t
     duplicate        send the request bytes twice upstream (the second copy on its own
                      connection, like a retransmission); the client gets the first answer
     blackhole        accept and read the request but never answer (until the client gives up)
+    cut_after:<n>    forward the request; relay the first <n> bytes of the response as they
+                     come (any framing, chunked streams too), then close the connection
 
 Runs an accept thread and one thread per client connection; all daemon threads.
 """
@@ -46,6 +48,16 @@ def _read_message(sock: socket.socket, buf: bytearray) -> bytes | None:
     message = bytes(buf[:head_end + length])
     del buf[:head_end + length]
     return message
+
+
+def _relay(source: socket.socket, dest: socket.socket, limit: int) -> None:
+    """Copy up to `limit` bytes from `source` to `dest` as they arrive."""
+    while limit > 0:
+        chunk = source.recv(min(65536, limit))
+        if not chunk:
+            return
+        dest.sendall(chunk)
+        limit -= len(chunk)
 
 
 def _rst_close(sock: socket.socket) -> None:
@@ -107,6 +119,9 @@ class FaultProxy:
                 upstream.sendall(request)
                 if action == "duplicate":
                     threading.Thread(target=self._send_copy, args=(request,), daemon=True).start()
+                if action.startswith("cut_after:"):
+                    _relay(upstream, client, int(action.split(":", 1)[1]))
+                    return
                 response = _read_message(upstream, ubuf)
                 if response is None:
                     return

@@ -58,13 +58,15 @@ def test_updates_and_deletes_are_applied_and_searchable(device, hq):
                   {"id": new_customer, "name": "Phạm Minh Đức", "phone": "+84987654321",
                    "email": "duc@example.com", "loyalty_card": None, "tier": "gold"})
     state.publish("customer", "delete", demo_uuid("hcm", "customer", "1"))
-    state.publish("stock", "upsert", "x", {"qty": 3})
-    state.publish("web_order", "upsert", "y", {"no": "W1"})
+    state.publish("stock", "upsert", f"{ctx.store_id}:{SILK_VARIANT}",
+                  {"store_id": ctx.store_id, "variant_id": SILK_VARIANT, "on_hand": 3,
+                   "updated_at": "2026-11-22T10:00:00.000000Z"})
+    state.publish("web_order", "delete", "no-such-order")  # stock, web_order: test_pull_orders
     state.publish("store", "delete", ctx.store_id)
 
     applied = pull_once(engine, client)
 
-    assert applied == 8  # 11 published; stock, web_order and the store delete are ignored
+    assert applied == 10  # 11 published; the store delete is ignored
     assert read_cursor(engine) == 11
     assert read_status(engine).last_pull_ok_at is not None
     new_skus = skus_found(engine, ctx, "quokka zeph")
@@ -150,3 +152,33 @@ def test_pages_and_progress(device, hq):
         codes = {r[0] for r in conn.execute(text(
             "SELECT tax_code FROM tax_rates WHERE tax_code LIKE 'T%'"))}
     assert codes == {f"T{i}" for i in range(25)} - {"T3"}
+
+
+def test_a_page_is_applied_in_short_slices_and_a_failure_keeps_the_slices_before_it(
+        device, hq, monkeypatch):
+    """The till's sales wait for the one SQLite writer: a page is committed slice by slice,
+    each with the cursor of its last change. A change that fails in the third slice leaves the
+    first two applied and the cursor after them; the retry goes on from there."""
+    import sync.change_puller
+
+    engine, ctx = device
+    _, state, client = hq
+    monkeypatch.setattr(sync.change_puller, "APPLY_SLICE", 3)
+    for n in range(1, 7):  # seqs 1..6: two slices of prices
+        state.publish("price", "upsert", f"{ctx.store_id}:{SILK_VARIANT}",
+                      {"store_id": ctx.store_id, "variant_id": SILK_VARIANT,
+                       "amount_minor": n * 1000})
+    state.publish("variant", "upsert", "v", {"id": "v", "product_id": "no-such-product",
+                                             "sku": "X", "size": None, "colour": None,
+                                             "active": 1})  # seq 7: fails its slice
+    state.publish("price", "upsert", f"{ctx.store_id}:{SILK_VARIANT}",
+                  {"store_id": ctx.store_id, "variant_id": SILK_VARIANT, "amount_minor": 8000})
+    with pytest.raises((FeedError, IntegrityError)):
+        pull_once(engine, client)
+    assert read_cursor(engine) == 6
+    with engine.connect() as conn:
+        assert find_by_sku(conn, ctx.store_id, DEMO_VN_SILK_SKU).price_minor == 6000
+        assert find_by_sku(conn, ctx.store_id, "X") is None
+    with pytest.raises((FeedError, IntegrityError)):  # the same change fails again: still 6
+        pull_once(engine, client)
+    assert read_cursor(engine) == 6

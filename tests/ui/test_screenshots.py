@@ -33,6 +33,9 @@ def test_sell_screen_screenshot(qtbot, make_app, shots_dir, layout, lang):
     qtbot.wait(50)
     window.grab().save(str(shots_dir / f"sell_{layout}_{lang}.png"))
 
+    # The screen it is made for: a 1366 x 768 counter monitor, a 10" 800 x 1280 tablet.
+    screen = (1366, 768) if layout == "counter" else (800, 1280)
+    assert window.width() <= screen[0] and window.height() <= screen[1], window.size()
     assert sell.btn_pay.text() == EXPECT[lang]["pay"]
     assert sell.lbl_tax.text() == EXPECT[lang]["tax"]
     assert window.nav_buttons["sell"].text() == EXPECT[lang]["nav"]

@@ -26,8 +26,10 @@ from pos_app.services.checkout import CompletedSale
 from pos_app.services.till import ScanLookup
 from pos_app.tenders import Payment
 from ui.amount_dialog import AmountDialog
+from ui.customers.basket_customer import BasketCustomer
 from ui.keypad import Keypad
 from ui.override_dialog import OverrideDialog
+from ui.printing.no_sale import NoSale
 from ui.sell.basket_model import AMOUNT, ITEM, PRICE, QTY, BasketModel
 from ui.sell.cash_dialog import CashDialog
 from ui.sell.discount_dialog import DiscountDialog
@@ -160,8 +162,12 @@ class SellScreen(QWidget):
         self.btn_basket_discount = button("BasketDiscount", lambda: self.open_discount(line=False))
         self.btn_price = button("PriceOverride", self.open_price_override)
         self.btn_clear = button("ClearBasket", self.clear_basket, "danger")
+        self.no_sale = NoSale(self)  # issue 4: open the drawer (permission, audited)
+        self.btn_no_sale = button("NoSale", self.no_sale.start)
         self.btn_pay = button("PayCash", self.open_cash, "primary")
-        self.btn_pay.setMinimumHeight(64)
+        pay_height = 64 if self.services.layout is LayoutMode.TABLET else 48  # fits 768 px
+        self.btn_no_sale.setMinimumHeight(pay_height)
+        self.btn_pay.setMinimumHeight(pay_height)
         actions = QGridLayout()
         for i, b in enumerate([self.btn_qty, self.btn_remove, self.btn_line_discount,
                                self.btn_basket_discount, self.btn_price, self.btn_clear]):
@@ -182,6 +188,8 @@ class SellScreen(QWidget):
         left.addWidget(self.results)
         left.addWidget(self.table, 1)
         right = QVBoxLayout()
+        self.customer = BasketCustomer(self)  # issue 5: the customer on the basket
+        right.addWidget(self.customer)
         right.addLayout(totals)
         if tablet:
             pad_and_actions = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -191,16 +199,22 @@ class SellScreen(QWidget):
             pad_and_actions.addLayout(pad_col, 1)
             pad_and_actions.addLayout(actions, 1)
             right.addLayout(pad_and_actions)
-        else:
+        else:  # tighter rows: the counter screen is 1366 x 768
+            right.setSpacing(4)
+            actions.setSpacing(4)
+            self.keypad.layout().setSpacing(4)
             right.addWidget(self.qty_display)
             right.addWidget(self.keypad)
             right.addLayout(actions)
             right.addStretch(1)
-        right.addWidget(self.btn_pay)
+        pay_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)  # "No sale" takes no extra row
+        pay_row.addWidget(self.btn_no_sale, 1)
+        pay_row.addWidget(self.btn_pay, 3)
+        right.addLayout(pay_row)
         main.addLayout(left, 3)
         main.addLayout(right, 2 if not tablet else 0)
 
-        self.complete_view = SaleCompleteView(money, self)
+        self.complete_view = SaleCompleteView(self.services, self)
         self.complete_view.new_sale.connect(self.start_new_sale)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(sell_page)
@@ -226,7 +240,9 @@ class SellScreen(QWidget):
         self.btn_basket_discount.setText(self.tr("Basket discount"))
         self.btn_price.setText(self.tr("Change price"))
         self.btn_clear.setText(self.tr("Void basket"))
+        self.btn_no_sale.setText(self.tr("No sale"))
         self.btn_pay.setText(self.tr("Pay cash"))
+        self.customer.retranslate()
         self.complete_view.retranslate()
         self._set_qty_digits(self._qty_digits)
         self._refresh()

@@ -1,0 +1,335 @@
+"""Customer events a till pushes: edits (with the merge rule), notes, tasks, consent.
+
+Why: customers are created and edited in stores, online or offline, and reach HQ as outbox
+events (docs/clienteling.md "Events a till pushes"). HQ decides conflicts by one documented
+rule so every till converges:
+
+- `customer.upserted` for an id HQ holds: each listed field is written only if the event's
+  `edited_at` is later than that field's last write (`customer_field_edits`, which HQ's own
+  edits also stamp through `record_hq_edit`): field-level last-writer-wins; a field HQ changed
+  later is kept.
+- for an id HQ does not hold whose normalised phone (national digits) or lower-cased e-mail
+  equals an existing customer's: merged into the existing one (`customer_merges`), its listed
+  fields filling EMPTY fields only (sizes/preferences: missing keys only); a `customer_merge`
+  change tells the store's tills to re-point.
+- otherwise a new customer (search keys written, published to her home store).
+- an id already merged is edited as the customer it was merged into (LWW as above).
+
+Notes are appended, tasks upserted by id (the latest `at` wins), consent records appended to
+the log, whose latest record per kind is kept current in `customer_profiles`. Every write
+marks the customer for the clienteling book publisher (`book_pending`).
+
+Runs on the push request's thread inside the event's SAVEPOINT (hq/services/ingest.py);
+returns a reason string to quarantine the event, None when applied.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Connection, insert, select, update
+
+from hq.db.models import (BookPending, ConsentRecord, Customer, CustomerFieldEdit,
+                          CustomerMerge, CustomerNote, CustomerProfile, CustomerSearchTerm,
+                          CustomerTask, FeedState, Store)
+from hq.services import catalog, lookups
+from hq.services.common import utc_iso
+from hq.services.customer_feed import customer_feed_data, feed_json
+from hq.services.enrolment import AuthenticatedDevice
+from sync.protocol import phone_search_forms
+from sync.protocol_customers import (EDITABLE_FIELDS, TOPIC_CONSENT_RECORDED,
+                                     TOPIC_CUSTOMER_UPSERTED, TOPIC_NOTE_ADDED,
+                                     TOPIC_TASK_UPSERTED, ConsentRecorded, CustomerUpserted,
+                                     NoteAdded, TaskUpserted)
+
+MODELS: dict[str, type[BaseModel]] = {
+    TOPIC_CUSTOMER_UPSERTED: CustomerUpserted, TOPIC_NOTE_ADDED: NoteAdded,
+    TOPIC_TASK_UPSERTED: TaskUpserted, TOPIC_CONSENT_RECORDED: ConsentRecorded}
+_CONTACT = ("name", "phone", "email", "loyalty_card")
+_JSON_FIELDS = ("sizes", "preferences")
+
+
+class Refused(Exception):
+    """Raised inside the event's savepoint to roll its writes back and quarantine it."""
+
+
+def parse(topic: str, payload: dict[str, Any]) -> BaseModel | str:
+    """The payload as its model, or the reason to quarantine it."""
+    try:
+        return MODELS[topic].model_validate(payload)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "payload"
+        return f"invalid payload: {where}: {err['msg']}"
+
+
+def resolve_ids(conn: Connection, ids: Iterable[str]) -> dict[str, str | None]:
+    """Lower-cased id -> the customer HQ holds for it (itself, or the customer it was merged
+    into), None when HQ holds neither. Two indexed look-ups for any number of ids."""
+    wanted = list(dict.fromkeys(i.lower() for i in ids))
+    merged = dict(conn.execute(select(CustomerMerge.from_id, CustomerMerge.into_id)
+                               .where(CustomerMerge.from_id.in_(wanted))).all())
+    target = {i: merged.get(i, i) for i in wanted}
+    known = set(conn.execute(select(Customer.id).where(
+        Customer.id.in_(set(target.values())))).scalars())
+    return {i: t if t in known else None for i, t in target.items()}
+
+
+def merged_ids(conn: Connection, customer_id: str) -> list[str]:
+    """The customer's own id and every id merged into it (what her sales may carry)."""
+    return [customer_id] + list(conn.execute(select(CustomerMerge.from_id).where(
+        CustomerMerge.into_id == customer_id)).scalars())
+
+
+def mark_for_book(conn: Connection, customer_ids: Iterable[str]) -> None:
+    rows = [{"customer_id": c} for c in dict.fromkeys(customer_ids) if c]
+    if rows:
+        conn.execute(insert(BookPending), rows)
+
+
+def apply(conn: Connection, device: AuthenticatedDevice, event_id: str,
+          payload: BaseModel) -> None:
+    """Apply one parsed event (inside the caller's savepoint); raises Refused with a reason."""
+    if isinstance(payload, CustomerUpserted):
+        _upsert_customer(conn, device, event_id, payload)
+    elif isinstance(payload, NoteAdded):
+        _add_note(conn, payload)
+    elif isinstance(payload, TaskUpserted):
+        _upsert_task(conn, payload)
+    elif isinstance(payload, ConsentRecorded):
+        record_consent(conn, payload)
+    else:  # pragma: no cover - MODELS and this dispatch are kept together
+        raise Refused(f"no handler for {type(payload).__name__}")
+
+
+# --- customers ---------------------------------------------------------------------------------
+def national_phone(phone: str | None) -> str | None:
+    """The phone's national digit form ("+84901234567" and "090 123 4567" -> "0901234567"):
+    the form the merge rule compares (the search index holds it as a "p:" key)."""
+    forms = phone_search_forms(phone)
+    if not forms:
+        return None
+    return forms[1] if len(forms) > 1 else forms[0]
+
+
+def find_duplicates(conn: Connection, phone: str | None, email: str | None,
+                    exclude: str | None = None, limit: int = 5) -> list[tuple[str, str]]:
+    """(customer id, "phone"|"email") of customers with the same national phone or the same
+    lower-cased e-mail, phone matches first; exact look-ups of the search index."""
+    found: dict[str, str] = {}
+    keys = []
+    if national_phone(phone):
+        keys.append(("p:" + national_phone(phone), "phone"))
+    if email and email.strip():
+        keys.append(("e:" + email.strip().lower(), "email"))
+    for key, kind in keys:
+        for cid in conn.execute(select(CustomerSearchTerm.customer_id).where(
+                CustomerSearchTerm.term == key[:lookups.TERM_MAX])
+                .order_by(CustomerSearchTerm.customer_id).limit(limit + 1)).scalars():
+            if cid != exclude:
+                found.setdefault(cid, kind)
+    return list(found.items())[:limit]
+
+
+def record_hq_edit(conn: Connection, customer_id: str, fields: Iterable[str],
+                   at: str | None = None) -> None:
+    """Stamp fields HQ itself changed (call it with any HQ-side customer edit): a till edit
+    made before `at` will not overwrite them."""
+    _stamp(conn, customer_id, fields, at or utc_iso(), "hq")
+
+
+def _stamp(conn: Connection, customer_id: str, fields: Iterable[str], at: str,
+           source: str) -> None:
+    for field in fields:
+        done = conn.execute(update(CustomerFieldEdit).where(
+            CustomerFieldEdit.customer_id == customer_id, CustomerFieldEdit.field == field)
+            .values(edited_at=at, source=source)).rowcount
+        if not done:
+            conn.execute(insert(CustomerFieldEdit), [{
+                "customer_id": customer_id, "field": field, "edited_at": at,
+                "source": source}])
+
+
+def _field_values(c, fields: list[str]) -> dict[str, Any]:
+    return {f: getattr(c, f) for f in fields}
+
+
+def _upsert_customer(conn: Connection, device: AuthenticatedDevice, event_id: str,
+                     p: CustomerUpserted) -> None:
+    unknown = sorted(set(p.fields) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise Refused(f"unknown customer field(s) {', '.join(unknown)}; editable: "
+                      f"{', '.join(EDITABLE_FIELDS)}")
+    fields = list(dict.fromkeys(p.fields))
+    cid = p.customer.id.lower()
+    target = resolve_ids(conn, [cid])[cid]
+    if target is not None:
+        _edit(conn, target, p, fields, f"device:{device.id}")
+    else:
+        dupes = find_duplicates(conn, p.customer.phone, p.customer.email, exclude=cid, limit=1)
+        if dupes:
+            target = dupes[0][0]
+            _merge(conn, device, event_id, cid, target, p, fields)
+        else:
+            target = cid
+            _create(conn, device, p, fields)
+    lookups.index_customers(conn, [target])
+    publish_customer(conn, target)
+    mark_for_book(conn, [target])
+
+
+def _edit(conn: Connection, cid: str, p: CustomerUpserted, fields: list[str],
+          source: str) -> None:
+    """Field-level last-writer-wins by edited_at against customer_field_edits."""
+    stamps = dict(conn.execute(select(CustomerFieldEdit.field, CustomerFieldEdit.edited_at)
+                               .where(CustomerFieldEdit.customer_id == cid)).all())
+    winning = [f for f in fields if stamps.get(f) is None or p.edited_at > stamps[f]]
+    if not winning:
+        return
+    values = _field_values(p.customer, winning)
+    contact = {f: values[f] for f in winning if f in _CONTACT}
+    if contact:
+        conn.execute(update(Customer).where(Customer.id == cid).values(**contact))
+    profile = {f: json.dumps(values[f], ensure_ascii=False) for f in winning
+               if f in _JSON_FIELDS}
+    if profile:
+        _ensure_profile(conn, cid, p.edited_at)
+        conn.execute(update(CustomerProfile).where(CustomerProfile.customer_id == cid)
+                     .values(**profile, updated_at=utc_iso()))
+    _stamp(conn, cid, winning, p.edited_at, source)
+
+
+def _merge(conn: Connection, device: AuthenticatedDevice, event_id: str, from_id: str,
+           into_id: str, p: CustomerUpserted, fields: list[str]) -> None:
+    """Fold a till-made customer into an existing one: fill empty fields only."""
+    conn.execute(insert(CustomerMerge), [{"from_id": from_id, "into_id": into_id,
+                                          "at": utc_iso(), "event_id": event_id}])
+    current = conn.execute(select(Customer).where(Customer.id == into_id)).one()
+    values = _field_values(p.customer, fields)
+    fill = {f: v for f, v in values.items()
+            if f in _CONTACT and v not in (None, "") and not getattr(current, f)}
+    if fill:
+        conn.execute(update(Customer).where(Customer.id == into_id).values(**fill))
+    _ensure_profile(conn, into_id, p.edited_at)
+    prof = conn.execute(select(CustomerProfile.sizes, CustomerProfile.preferences).where(
+        CustomerProfile.customer_id == into_id)).one()
+    extra = {}
+    for f in _JSON_FIELDS:
+        if f in values and values[f]:
+            have = json.loads(getattr(prof, f) or "{}")
+            added = {k: v for k, v in values[f].items() if k not in have}
+            if added:
+                extra[f] = json.dumps({**have, **added}, ensure_ascii=False)
+    if extra:
+        conn.execute(update(CustomerProfile).where(CustomerProfile.customer_id == into_id)
+                     .values(**extra, updated_at=utc_iso()))
+    _stamp(conn, into_id, list(fill) + list(extra), p.edited_at, f"device:{device.id}")
+    catalog.lock_change_log(conn)
+    catalog.publish(conn, [{"store_id": device.store_id, "entity": "customer_merge",
+                            "op": "upsert", "key": from_id,
+                            "data": json.dumps({"from_id": from_id, "into_id": into_id}),
+                            "at": utc_iso()}])
+
+
+def _create(conn: Connection, device: AuthenticatedDevice, p: CustomerUpserted,
+            fields: list[str]) -> None:
+    c = p.customer
+    home = (c.home_store_id or device.store_id).lower()
+    if conn.execute(select(Store.id).where(Store.id == home)).first() is None:
+        raise Refused(f"unknown home store {c.home_store_id!r}")
+    conn.execute(insert(Customer), [{
+        "id": c.id.lower(), "home_store_id": home, "name": c.name, "phone": c.phone,
+        "email": c.email, "loyalty_card": c.loyalty_card, "tier": None}])
+    _ensure_profile(conn, c.id.lower(), p.edited_at, c.sizes, c.preferences)
+    _stamp(conn, c.id.lower(), fields, p.edited_at, f"device:{device.id}")
+
+
+def _ensure_profile(conn: Connection, cid: str, since: str, sizes: dict | None = None,
+                    preferences: dict | None = None) -> None:
+    if conn.execute(select(CustomerProfile.customer_id).where(
+            CustomerProfile.customer_id == cid)).first() is None:
+        conn.execute(insert(CustomerProfile), [{
+            "customer_id": cid, "sizes": json.dumps(sizes or {}, ensure_ascii=False),
+            "preferences": json.dumps(preferences or {}, ensure_ascii=False),
+            "customer_since": since[:32], "marketing_opt_in": 0, "data_use_consent": 0,
+            "updated_at": utc_iso()}])
+
+
+def publish_customer(conn: Connection, cid: str) -> None:
+    """Publish the customer row (entity "customer", hq/services/customer_feed.py) to her home
+    store and to every store whose feed already holds her (a book), so every copy stays
+    current."""
+    data = customer_feed_data(conn, [cid]).get(cid)
+    if data is None:
+        return
+    scopes = set(conn.execute(select(FeedState.scope).where(
+        FeedState.entity == "customer", FeedState.key == cid)).scalars())
+    if data["home_store_id"]:
+        scopes.add(data["home_store_id"])
+    catalog.lock_change_log(conn)
+    catalog.publish(conn, [{"store_id": s or None, "entity": "customer", "op": "upsert",
+                            "key": cid, "data": feed_json(data), "at": utc_iso()}
+                           for s in sorted(scopes)])
+
+
+# --- notes, tasks, consent ---------------------------------------------------------------------
+def _target(conn: Connection, customer_id: str) -> str:
+    """The customer an event refers to (merged ids resolved); an id HQ does not hold yet is
+    kept as given (docs/clienteling.md: not an error)."""
+    cid = customer_id.lower()
+    return resolve_ids(conn, [cid])[cid] or cid
+
+
+def _add_note(conn: Connection, p: NoteAdded) -> None:
+    if conn.execute(select(CustomerNote.id).where(CustomerNote.id == p.id.lower())).first():
+        return  # the same note through another event: deduplicated forever
+    cid = _target(conn, p.customer_id)
+    conn.execute(insert(CustomerNote), [{
+        "id": p.id.lower(), "customer_id": cid, "text": p.text,
+        "associate_id": p.associate_id, "store_id": p.store_id, "at": p.at}])
+    mark_for_book(conn, [cid])
+
+
+def _upsert_task(conn: Connection, p: TaskUpserted) -> None:
+    tid = p.id.lower()
+    cid = _target(conn, p.customer_id)
+    values = {"customer_id": cid, "text": p.text, "due_date": p.due_date, "status": p.status,
+              "assigned_to": p.assigned_to, "associate_id": p.associate_id,
+              "store_id": p.store_id, "at": p.at}
+    held = conn.execute(select(CustomerTask.at).where(CustomerTask.id == tid)).first()
+    if held is None:
+        conn.execute(insert(CustomerTask), [{"id": tid, "created_by": p.associate_id,
+                                             **values}])
+    elif p.at > held.at:  # the latest `at` wins; an older or equal one changes nothing
+        conn.execute(update(CustomerTask).where(CustomerTask.id == tid).values(**values))
+    else:
+        return
+    mark_for_book(conn, [cid])
+
+
+def record_consent(conn: Connection, p: ConsentRecorded) -> None:
+    """Append to the consent log; if it is the latest record of its kind, make it the
+    customer's current state (customer_profiles) and have her book entries re-published
+    (a withdrawn data-use consent publishes deletes)."""
+    rid = p.id.lower()
+    if conn.execute(select(ConsentRecord.id).where(ConsentRecord.id == rid)).first():
+        return
+    cid = _target(conn, p.customer_id)
+    conn.execute(insert(ConsentRecord), [{
+        "id": rid, "customer_id": cid, "kind": p.kind, "granted": int(p.granted),
+        "channel": p.channel, "associate_id": p.associate_id, "store_id": p.store_id,
+        "at": p.at}])
+    if conn.execute(select(Customer.id).where(Customer.id == cid)).first() is None:
+        return
+    _ensure_profile(conn, cid, p.at)
+    prefix = "marketing" if p.kind == "marketing" else "data_use"
+    flag = "marketing_opt_in" if p.kind == "marketing" else "data_use_consent"
+    at_col = getattr(CustomerProfile, f"{prefix}_consent_at")
+    conn.execute(update(CustomerProfile).where(
+        CustomerProfile.customer_id == cid, (at_col.is_(None)) | (at_col <= p.at[:32]))
+        .values({flag: int(p.granted), f"{prefix}_consent_at": p.at[:32],
+                 f"{prefix}_consent_channel": p.channel[:16],
+                 f"{prefix}_consent_by": p.associate_id or "customer",
+                 "updated_at": utc_iso()}))
+    mark_for_book(conn, [cid])

@@ -1,0 +1,1 @@
+"""Clienteling screens (issue 5): Customers, profile, quick attach, My tasks."""
