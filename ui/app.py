@@ -205,6 +205,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def interrupted_download(db_path: Path) -> str | None:
+    """HQ's address when this till was enrolled but its store download did not finish (the
+    wizard then offers to resume it, no code needed); None otherwise. Start-up only."""
+    from sync.snapshot_loader import download_incomplete
+
+    if not db_path.exists():
+        return None
+    engine = make_engine(db_path)
+    try:
+        with engine.connect() as conn:
+            if read_setting(conn, "device_id") and download_incomplete(conn):
+                return str(read_setting(conn, HQ_URL_KEY, ""))
+        return None
+    finally:
+        engine.dispose()
+
+
 def is_provisioned(db_path: Path) -> bool:
     """True when the file is a till of a store (demo or enrolled); False for a new till."""
     if not db_path.exists():
@@ -286,7 +303,9 @@ def main(argv: list[str] | None = None) -> int:
         wizard_tasks = TaskManager()
         apply_theme(qt, LayoutMode(args.layout))
         install_language(qt, lang or "en")
-        wizard = EnrolWizard(db_path, wizard_tasks, args.hq or "")
+        resume_url = interrupted_download(db_path)
+        wizard = EnrolWizard(db_path, wizard_tasks, args.hq or resume_url or "",
+                             resuming=resume_url is not None)
         scanner = WedgeScannerFilter(WedgeSettings(), qt)
         scanner.scanned.connect(wizard.take_scan)
         scanner.install(qt)

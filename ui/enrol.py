@@ -22,10 +22,9 @@ def enrol_till(db_path: Path, hq_url: str, code: str, device_name: str,
     client = HQClient(hq_url)
     try:
         ensure_current(engine)
-        ctx = enrol_device(engine, client, code, device_name, progress=progress)
-        with engine.begin() as conn:
+        with engine.begin() as conn:  # kept first: an interrupted download resumes from it
             write_setting(conn, HQ_URL_KEY, hq_url)
-        return ctx
+        return enrol_device(engine, client, code, device_name, progress=progress)
     finally:
         client.close()
         engine.dispose()

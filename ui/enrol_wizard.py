@@ -24,8 +24,11 @@ class EnrolWizard(QWidget):
     progress = Signal(int)  # changes downloaded so far (emitted from the I/O thread)
 
     def __init__(self, db_path: Path, tasks: TaskManager, hq_url: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, resuming: bool = False) -> None:
+        """`resuming`: the till is enrolled but its download was cut off; it continues with
+        the credentials it kept (the one-time code is spent), so no code is asked."""
         super().__init__(parent)
+        self.resuming = resuming
         self.setObjectName("EnrolWizard")
         self.setWindowTitle("Storeline")
         self._db_path = db_path
@@ -66,6 +69,8 @@ class EnrolWizard(QWidget):
         col.addWidget(self.status)
         col.addWidget(self.go)
         col.addStretch(1)
+        for widget in (self.lbl_code, self.code, self.lbl_name, self.name):
+            widget.setVisible(not resuming)
         self.progress.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
         self.retranslate()
 
@@ -78,6 +83,10 @@ class EnrolWizard(QWidget):
         self.lbl_name.setText(self.tr("Name of this till"))
         self.name.setPlaceholderText(self.tr("e.g. Counter 1"))
         self.go.setText(self.tr("Enrol and download the store"))
+        if self.resuming:
+            self.explain.setText(self.tr("This till is enrolled, but downloading the store "
+                                         "did not finish. Resume it: no new code is needed."))
+            self.go.setText(self.tr("Resume the download"))
 
     def take_scan(self, text: str) -> None:
         """A scanned QR: the code goes into the code field (wired to the wedge filter)."""
@@ -90,7 +99,9 @@ class EnrolWizard(QWidget):
             self._fail(self.tr("Type HQ's address, starting with https:// (or http:// on a "
                                "test network)."))
             return
-        if len(code) < 6:
+        if self.resuming:
+            code = "RESUME"  # not sent: the kept credentials are used (sync.enrolment)
+        elif len(code) < 6:
             self._fail(self.tr("The enrolment code is at least 6 characters."))
             return
         self.error.hide()

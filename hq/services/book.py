@@ -29,8 +29,6 @@ Runs on the caller's thread and transaction (the publisher thread, the CLI, a te
 """
 from __future__ import annotations
 
-import logging
-import threading
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
@@ -41,8 +39,8 @@ from hq.db.models import (BookPending, ConsentRecord, Customer, CustomerMerge,
 from hq.services import catalog, loyalty, profile, profile_data, recommendations
 from hq.services.common import utc_iso
 from hq.services.customer_feed import chunks, customer_feed_data, feed_json
+from hq.services.periodic import PeriodicJob
 
-log = logging.getLogger(__name__)
 BOOK_DAYS = 365
 BOOK_TIERS = ("gold", "platinum")
 CLAIM_BATCH = 500
@@ -217,14 +215,15 @@ def publish_pending(conn: Connection, limit: int = CLAIM_BATCH) -> int:
     return len(claimed)
 
 
-class BookPublisher:
+class BookPublisher(PeriodicJob):
+    name = "book-publisher"
+
     """A daemon thread of the HQ service: book notes every `interval` seconds, derived
     recommendation tables when stale. A failed round is logged and retried next tick."""
 
     def __init__(self, engine: Engine, interval: float = BOOK_INTERVAL) -> None:
-        self.engine, self.interval = engine, interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__(interval)
+        self.engine = engine
 
     def run_once(self) -> int:
         claimed = 0
@@ -238,23 +237,3 @@ class BookPublisher:
             claimed += n
             if n < CLAIM_BATCH:
                 return claimed
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.run_once()
-            except Exception:  # noqa: BLE001 - keep publishing once the database is back
-                log.warning("clienteling book publishing failed; retrying", exc_info=True)
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._loop, name="book-publisher",
-                                            daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None

@@ -15,21 +15,18 @@ Thread: its own daemon thread; one connection per round from the app's engine.
 """
 from __future__ import annotations
 
-import logging
-import threading
-
 from sqlalchemy import Engine
 
+from hq.services.periodic import PeriodicJob
 from hq.services.stock import CLAIM_BATCH, publish_pending
 
-log = logging.getLogger(__name__)
 
+class StockPublisher(PeriodicJob):
+    name = "stock-publisher"
 
-class StockPublisher:
     def __init__(self, engine: Engine, interval: float = 2.0) -> None:
-        self.engine, self.interval = engine, interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__(interval)
+        self.engine = engine
         self.rounds = 0  # completed rounds, for tests and diagnostics
 
     def run_once(self) -> tuple[int, int]:
@@ -42,24 +39,3 @@ class StockPublisher:
             if c < CLAIM_BATCH:
                 self.rounds += 1
                 return claimed, published
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.run_once()
-            except Exception:  # noqa: BLE001 - keep publishing once the database is back
-                log.warning("stock publishing failed; retrying", exc_info=True)
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._loop, name="stock-publisher",
-                                            daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        """Stop after the current round (at most one round's wait)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None

@@ -659,72 +659,82 @@
 <context>
     <name>EnrolWizard</name>
     <message>
-        <location filename="../../ui/enrol_wizard.py" line="73"/>
+        <location filename="../../ui/enrol_wizard.py" line="78"/>
         <source>Set up this till</source>
         <translation>Cài đặt máy bán hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/enrol_wizard.py" line="74"/>
+        <location filename="../../ui/enrol_wizard.py" line="79"/>
         <source>Ask HQ IT for an enrolment code for your store. Type it, or scan its QR code with the till&apos;s scanner.</source>
         <translation>Xin bộ phận IT của HQ mã đăng ký cho cửa hàng. Nhập mã, hoặc quét mã QR bằng máy quét của quầy.</translation>
     </message>
     <message>
-        <location filename="../../ui/enrol_wizard.py" line="76"/>
+        <location filename="../../ui/enrol_wizard.py" line="81"/>
         <source>HQ address</source>
         <translation>Địa chỉ HQ</translation>
     </message>
     <message>
-        <location filename="../../ui/enrol_wizard.py" line="77"/>
+        <location filename="../../ui/enrol_wizard.py" line="82"/>
         <source>Enrolment code</source>
         <translation>Mã đăng ký</translation>
     </message>
     <message>
-        <location filename="../../ui/enrol_wizard.py" line="78"/>
+        <location filename="../../ui/enrol_wizard.py" line="83"/>
         <source>Name of this till</source>
         <translation>Tên máy này</translation>
     </message>
     <message>
-        <location filename="../../ui/enrol_wizard.py" line="79"/>
+        <location filename="../../ui/enrol_wizard.py" line="84"/>
         <source>e.g. Counter 1</source>
         <translation>ví dụ: Quầy 1</translation>
     </message>
     <message>
-        <location filename="../../ui/enrol_wizard.py" line="80"/>
+        <location filename="../../ui/enrol_wizard.py" line="85"/>
         <source>Enrol and download the store</source>
         <translation>Đăng ký và tải dữ liệu cửa hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/enrol_wizard.py" line="90"/>
+        <location filename="../../ui/enrol_wizard.py" line="87"/>
+        <source>This till is enrolled, but downloading the store did not finish. Resume it: no new code is needed.</source>
+        <translation>Máy đã được đăng ký nhưng việc tải dữ liệu cửa hàng chưa xong. Hãy tải tiếp: không cần mã mới.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="89"/>
+        <source>Resume the download</source>
+        <translation>Tải tiếp</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enrol_wizard.py" line="99"/>
         <source>Type HQ&apos;s address, starting with https:// (or http:// on a test network).</source>
         <translation>Nhập địa chỉ HQ, bắt đầu bằng https:// (hoặc http:// trên mạng thử nghiệm).</translation>
     </message>
     <message>
-        <location filename="../../ui/enrol_wizard.py" line="94"/>
+        <location filename="../../ui/enrol_wizard.py" line="105"/>
         <source>The enrolment code is at least 6 characters.</source>
         <translation>Mã đăng ký có ít nhất 6 ký tự.</translation>
     </message>
     <message>
-        <location filename="../../ui/enrol_wizard.py" line="99"/>
+        <location filename="../../ui/enrol_wizard.py" line="110"/>
         <source>Contacting HQ…</source>
         <translation>Đang kết nối HQ…</translation>
     </message>
     <message>
-        <location filename="../../ui/enrol_wizard.py" line="106"/>
+        <location filename="../../ui/enrol_wizard.py" line="117"/>
         <source>Downloading the store: %1 items</source>
         <translation>Đang tải dữ liệu cửa hàng: %1 mục</translation>
     </message>
     <message>
-        <location filename="../../ui/enrol_wizard.py" line="110"/>
+        <location filename="../../ui/enrol_wizard.py" line="121"/>
         <source>Enrolled as %1 of %2.</source>
         <translation>Đã đăng ký là %1 của %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/enrol_wizard.py" line="119"/>
+        <location filename="../../ui/enrol_wizard.py" line="130"/>
         <source>HQ refused the code: %1. Ask HQ IT for a new one.</source>
         <translation>HQ từ chối mã: %1. Hãy xin IT của HQ mã mới.</translation>
     </message>
     <message>
-        <location filename="../../ui/enrol_wizard.py" line="122"/>
+        <location filename="../../ui/enrol_wizard.py" line="133"/>
         <source>HQ cannot be reached at that address. Check the address and the network, then try again.</source>
         <translation>Không kết nối được HQ ở địa chỉ này. Kiểm tra địa chỉ và mạng rồi thử lại.</translation>
     </message>
@@ -836,93 +846,93 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell.py" line="315"/>
+        <location filename="../../ui/shell.py" line="318"/>
         <source>Sell</source>
         <translation>Bán hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="316"/>
+        <location filename="../../ui/shell.py" line="319"/>
         <source>Customers</source>
         <translation>Khách hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="317"/>
+        <location filename="../../ui/shell.py" line="320"/>
         <source>Returns</source>
         <translation>Đổi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="317"/>
+        <location filename="../../ui/shell.py" line="320"/>
         <source>Pickups</source>
         <translation>Nhận hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="318"/>
+        <location filename="../../ui/shell.py" line="321"/>
         <source>Orders</source>
         <translation>Đơn hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="254"/>
-        <location filename="../../ui/shell.py" line="318"/>
+        <location filename="../../ui/shell.py" line="257"/>
+        <location filename="../../ui/shell.py" line="321"/>
         <source>Manager</source>
         <translation>Quản lý</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="253"/>
+        <location filename="../../ui/shell.py" line="256"/>
         <source>Associate</source>
         <translation>Nhân viên</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="253"/>
+        <location filename="../../ui/shell.py" line="256"/>
         <source>Cashier</source>
         <translation>Thu ngân</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="302"/>
+        <location filename="../../ui/shell.py" line="305"/>
         <source>HQ sync is not set up on this device yet. Sales stay safely on this device.</source>
         <translation>Thiết bị này chưa kết nối đồng bộ HQ. Đơn hàng vẫn được lưu an toàn trên máy.</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="315"/>
+        <location filename="../../ui/shell.py" line="318"/>
         <source>Receipts</source>
         <translation>Hóa đơn</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="319"/>
+        <location filename="../../ui/shell.py" line="322"/>
         <source>Sync</source>
         <translation>Đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="320"/>
+        <location filename="../../ui/shell.py" line="323"/>
         <source>Settings</source>
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="323"/>
+        <location filename="../../ui/shell.py" line="326"/>
         <source>Lock</source>
         <translation>Khóa</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="340"/>
+        <location filename="../../ui/shell.py" line="343"/>
         <source>Offline: HQ sync is not set up · sales kept on this device, waiting to sync: %1</source>
         <translation>Ngoại tuyến: chưa kết nối đồng bộ HQ · đơn lưu trên máy, chờ đồng bộ: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="348"/>
+        <location filename="../../ui/shell.py" line="351"/>
         <source>never</source>
         <translation>chưa lần nào</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="350"/>
+        <location filename="../../ui/shell.py" line="353"/>
         <source>Online · waiting to sync: %1 · last sync %2</source>
         <translation>Trực tuyến · chờ đồng bộ: %1 · đồng bộ lần cuối %2</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="352"/>
+        <location filename="../../ui/shell.py" line="355"/>
         <source>Offline — sales are kept on this device · waiting to sync: %1 · last sync %2</source>
         <translation>Ngoại tuyến — đơn hàng được lưu trên máy · chờ đồng bộ: %1 · đồng bộ lần cuối %2</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="356"/>
+        <location filename="../../ui/shell.py" line="359"/>
         <source>refused by HQ: %1 (see Sync)</source>
         <translation>HQ từ chối: %1 (xem Đồng bộ)</translation>
     </message>
@@ -1838,161 +1848,161 @@
 <context>
     <name>SellScreen</name>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="226"/>
+        <location filename="../../ui/sell/sell_screen.py" line="230"/>
         <source>Scan a barcode or search products</source>
         <translation>Quét mã vạch hoặc tìm sản phẩm</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="227"/>
+        <location filename="../../ui/sell/sell_screen.py" line="231"/>
         <source>Item</source>
         <translation>Sản phẩm</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="227"/>
+        <location filename="../../ui/sell/sell_screen.py" line="231"/>
         <source>Qty</source>
         <translation>SL</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="227"/>
+        <location filename="../../ui/sell/sell_screen.py" line="231"/>
         <source>Price</source>
         <translation>Đơn giá</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="227"/>
+        <location filename="../../ui/sell/sell_screen.py" line="231"/>
         <source>Amount</source>
         <translation>Thành tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="228"/>
+        <location filename="../../ui/sell/sell_screen.py" line="232"/>
         <source>Subtotal</source>
         <translation>Tạm tính</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="229"/>
+        <location filename="../../ui/sell/sell_screen.py" line="233"/>
         <source>Discounts</source>
         <translation>Giảm giá</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="230"/>
+        <location filename="../../ui/sell/sell_screen.py" line="234"/>
         <source>VAT included</source>
         <translation>Đã gồm VAT</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="231"/>
+        <location filename="../../ui/sell/sell_screen.py" line="235"/>
         <source>Sales tax</source>
         <translation>Thuế bán hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="232"/>
+        <location filename="../../ui/sell/sell_screen.py" line="236"/>
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="233"/>
+        <location filename="../../ui/sell/sell_screen.py" line="237"/>
         <source>Quantity</source>
         <translation>Số lượng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="234"/>
+        <location filename="../../ui/sell/sell_screen.py" line="238"/>
         <source>Remove</source>
         <translation>Xóa dòng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="235"/>
-        <location filename="../../ui/sell/sell_screen.py" line="374"/>
+        <location filename="../../ui/sell/sell_screen.py" line="239"/>
+        <location filename="../../ui/sell/sell_screen.py" line="378"/>
         <source>Line discount</source>
         <translation>Giảm giá dòng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="236"/>
-        <location filename="../../ui/sell/sell_screen.py" line="374"/>
+        <location filename="../../ui/sell/sell_screen.py" line="240"/>
+        <location filename="../../ui/sell/sell_screen.py" line="378"/>
         <source>Basket discount</source>
         <translation>Giảm giá đơn</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="237"/>
-        <location filename="../../ui/sell/sell_screen.py" line="408"/>
+        <location filename="../../ui/sell/sell_screen.py" line="241"/>
+        <location filename="../../ui/sell/sell_screen.py" line="412"/>
         <source>Change price</source>
         <translation>Đổi giá</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="238"/>
+        <location filename="../../ui/sell/sell_screen.py" line="242"/>
         <source>Void basket</source>
         <translation>Hủy giỏ hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="239"/>
+        <location filename="../../ui/sell/sell_screen.py" line="243"/>
         <source>No sale</source>
         <translation>Mở ngăn kéo</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="240"/>
+        <location filename="../../ui/sell/sell_screen.py" line="244"/>
         <source>Pay cash</source>
         <translation>Trả tiền mặt</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="262"/>
+        <location filename="../../ui/sell/sell_screen.py" line="266"/>
         <source>Unknown barcode %1: not in this store&apos;s catalog. Nothing was added.</source>
         <translation>Mã vạch %1 không có trong danh mục của cửa hàng. Chưa thêm gì.</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="265"/>
+        <location filename="../../ui/sell/sell_screen.py" line="269"/>
         <source>Not a valid barcode: %1. Nothing was added.</source>
         <translation>Mã vạch không hợp lệ: %1. Chưa thêm gì.</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="296"/>
+        <location filename="../../ui/sell/sell_screen.py" line="300"/>
         <source>No products match</source>
         <translation>Không có sản phẩm phù hợp</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="331"/>
+        <location filename="../../ui/sell/sell_screen.py" line="335"/>
         <source>Added %1</source>
         <translation>Đã thêm %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="343"/>
+        <location filename="../../ui/sell/sell_screen.py" line="347"/>
         <source>Quantity: %1</source>
         <translation>Số lượng: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="348"/>
+        <location filename="../../ui/sell/sell_screen.py" line="352"/>
         <source>Type a quantity on the keypad, then press Quantity</source>
         <translation>Nhập số lượng trên bàn phím số, rồi bấm Số lượng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="372"/>
-        <location filename="../../ui/sell/sell_screen.py" line="405"/>
+        <location filename="../../ui/sell/sell_screen.py" line="376"/>
+        <location filename="../../ui/sell/sell_screen.py" line="409"/>
         <source>Add an item first</source>
         <translation>Hãy thêm sản phẩm trước</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="398"/>
+        <location filename="../../ui/sell/sell_screen.py" line="402"/>
         <source>A discount above %1 % needs a manager.</source>
         <translation>Giảm giá trên %1 % cần quản lý duyệt.</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="409"/>
+        <location filename="../../ui/sell/sell_screen.py" line="413"/>
         <source>New unit price for %1</source>
         <translation>Đơn giá mới cho %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="415"/>
+        <location filename="../../ui/sell/sell_screen.py" line="419"/>
         <source>Changing a price needs a manager.</source>
         <translation>Đổi giá cần quản lý duyệt.</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="446"/>
+        <location filename="../../ui/sell/sell_screen.py" line="450"/>
         <source>The basket is empty</source>
         <translation>Giỏ hàng trống</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="458"/>
+        <location filename="../../ui/sell/sell_screen.py" line="462"/>
         <source>Sign in first</source>
         <translation>Hãy đăng nhập trước</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="482"/>
+        <location filename="../../ui/sell/sell_screen.py" line="486"/>
         <source>The sale was NOT recorded: %1. The basket is kept; try again.</source>
         <translation>Đơn hàng CHƯA được ghi: %1. Giỏ hàng vẫn giữ nguyên; hãy thử lại.</translation>
     </message>

@@ -96,8 +96,10 @@ def test_clienteling_online_then_offline_reconciled_once(qtbot, qapp, tmp_path, 
         assert balance == before
         screen.profile.tabs.setCurrentWidget(screen.profile.cart)
         cart = screen.profile.cart.cart  # a refreshed profile rebuilds its rows: click a shown one
-        qtbot.waitUntil(lambda: bool(cart.rows) and cart.rows[0].add.isVisible(), timeout=10_000)
-        qtbot.mouseClick(cart.rows[0].add, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: any(r.add is not None and r.add.isVisible() for r in cart.rows),
+                        timeout=10_000)  # the first line HQ prices in this store
+        add = next(r.add for r in cart.rows if r.add is not None)
+        qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=10_000)
         assert sell.basket.customer_id == customer_id
         merchandise = sell.basket.priced().total

@@ -11,6 +11,7 @@ from pos_app.db.engine import make_engine
 from sync.enrolment import REQUEST_KEY, enrol_device
 from sync.hq_client import HQClient, HQRejected, HQUnreachable
 from tests.sync.fault_proxy import FaultProxy
+from tests.ui.conftest import shots_dir  # noqa: F401 - fixture
 
 ADMIN_TOKEN = "e2e-admin-token"
 
@@ -56,3 +57,41 @@ def test_a_lost_enrolment_answer_is_retried_with_the_same_request(tmp_path, hq):
     finally:
         proxy.stop()
     assert requests.get(f"{hq.url}/healthz", timeout=5).ok
+
+
+def test_an_interrupted_store_download_is_resumed_from_the_wizard_without_a_code(
+        qtbot, qapp, tmp_path, hq, shots_dir):
+    """The connection drops in the middle of the store download: the till is enrolled (the
+    code is spent) but has no complete catalog, so it does not open for selling; the wizard
+    comes back without asking for a code and "Resume the download" finishes it."""
+    from PySide6.QtCore import Qt
+
+    from ui.app import interrupted_download, is_provisioned
+    from ui.enrol import enrol_till
+    from ui.enrol_wizard import EnrolWizard
+    from ui.tasks import TaskManager
+
+    code = hq.cli("enrolment-code", "--store", "HCM1").split()[-1]
+    db = tmp_path / "till.sqlite3"
+    proxy = FaultProxy(hq.port).start()
+    proxy_url = proxy.url
+    try:
+        proxy.plan = ["pass", "cut_after:30000"]  # enrolment answered; the snapshot cut short
+        with pytest.raises(HQUnreachable):
+            enrol_till(db, proxy.url, code, "Tablet 2")
+    finally:
+        proxy.stop()
+    assert not is_provisioned(db)
+    assert interrupted_download(db) == proxy_url
+    tasks = TaskManager()
+    wizard = EnrolWizard(db, tasks, hq.url, resuming=True)
+    qtbot.addWidget(wizard)
+    wizard.resize(640, 480)
+    wizard.show()
+    assert wizard.code.isHidden() and wizard.go.text() == "Resume the download"
+    wizard.grab().save(str(shots_dir / "enrol_wizard_resume.png"))
+    with qtbot.waitSignal(wizard.enrolled, timeout=120_000) as got:
+        qtbot.mouseClick(wizard.go, Qt.MouseButton.LeftButton)
+    assert got.args[0].store_code == "HCM1"
+    assert is_provisioned(db) and interrupted_download(db) is None
+    tasks.shutdown()

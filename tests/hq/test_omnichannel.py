@@ -382,7 +382,7 @@ def test_the_publisher_thread_stops_and_survives_a_failed_round(hq_engine, caplo
     unmigrated = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")  # no stock_pending table
     broken = StockPublisher(unmigrated, interval=0.05)
     broken.start()
-    _wait_for(lambda: caplog.text.count("stock publishing failed") >= 2)  # and it goes on
+    _wait_for(lambda: caplog.text.count("stock-publisher failed") >= 2)  # and it goes on
     broken.stop()
     unmigrated.dispose()
 
