@@ -20,8 +20,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal
 from sqlalchemy import Connection, text
 
+from pos_app.loyalty import LoyaltyError, merchandise_of, points_for, points_in_reference
 from pos_app.money import Money
 from pos_app.pricing import TaxMode
 from pos_app.receipt_code import make_sale_code
@@ -178,6 +180,8 @@ def build_receipt(conn: Connection, sale_id: str, *, copy: bool = False,
     associate = conn.execute(text("SELECT name FROM associates WHERE id = :id"),
                              {"id": associate_id}).scalar_one_or_none()
     customer_name, loyalty = _customer(conn, customer_id, lang)
+    if customer_name is not None:
+        loyalty += _points_lines(conn, sale_id, lines, currency, lang, locale)
     subtotal = sum(((ln.gross.minor - ln.line_discount.minor) for ln in lines), 0)
     order_discount = subtotal - sum(ln.amount.minor for ln in lines)
     return Receipt(
@@ -244,3 +248,26 @@ def _customer(conn: Connection, customer_id: str | None, lang: str
     if tier:
         loyalty.append((LABELS[lang]["tier"], tier.capitalize()))
     return name, tuple(loyalty)
+
+
+def _points_lines(conn: Connection, sale_id: str, lines, currency: str, lang: str,
+                  locale: str) -> tuple[tuple[str, str], ...]:
+    """"Points redeemed" (from the sale's loyalty payments) and "Points earned" (HQ's earn
+    rule, pos_app.loyalty, on the merchandise: what HQ books when the sale reaches it)."""
+    out = []
+    redeemed = 0
+    for (reference,) in conn.execute(text(
+            "SELECT reference FROM payments WHERE sale_id = :id AND tender = 'loyalty'"),
+            {"id": sale_id}):
+        try:
+            redeemed += points_in_reference(reference)
+        except LoyaltyError:
+            continue
+    if redeemed:
+        out.append((LABELS[lang]["points_redeemed"], format_decimal(redeemed, locale=locale)))
+    try:
+        earned = points_for(merchandise_of(ln.amount.minor for ln in lines), currency)
+    except ValueError:  # no earn rule for this currency
+        earned = 0
+    out.append((LABELS[lang]["points_earned"], format_decimal(earned, locale=locale)))
+    return tuple(out)

@@ -118,7 +118,16 @@ def test_customer_loyalty_header_and_footer(device_db, clock):
     with engine.connect() as conn:
         r = build_receipt(conn, done.sale_id)
     assert r.customer_name == "Nguyễn Thị Mai"
-    assert r.loyalty_lines == (("Thẻ thành viên", "****0001"), ("Hạng", "Gold"))
+    # 917.200 ₫ of merchandise earns 91 points at HQ's rule (1 per full 10.000 ₫)
+    assert r.loyalty_lines == (("Thẻ thành viên", "****0001"), ("Hạng", "Gold"),
+                               ("Điểm tích lũy", "91"))
+    with engine.begin() as conn:  # she also paid 1.500 points (a loyalty tender)
+        conn.execute(text("INSERT INTO payments(id, sale_id, tender, amount, tendered, change,"
+                          " reference) VALUES ('p-loyalty', :id, 'loyalty', 150000, 150000, 0,"
+                          " '1500 pts')"), {"id": done.sale_id})
+    with engine.connect() as conn:
+        assert build_receipt(conn, done.sale_id).loyalty_lines[2:] == (
+            ("Điểm đã dùng", "1.500"), ("Điểm tích lũy", "91"))
     blocks = receipt_blocks(r)
     texts = [b.text for b in blocks if isinstance(b, TextBlock)]
     assert "MST: 0301234567" in texts and "Đổi hàng trong 7 ngày." in texts
