@@ -1810,39 +1810,44 @@
 <context>
     <name>SaleCompleteView</name>
     <message>
-        <location filename="../../ui/sell/sale_complete.py" line="150"/>
+        <location filename="../../ui/sell/sale_complete.py" line="152"/>
         <source>Sale complete</source>
         <translation>Hoàn tất bán hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sale_complete.py" line="151"/>
+        <location filename="../../ui/sell/sale_complete.py" line="153"/>
         <source>New sale</source>
         <translation>Đơn mới</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sale_complete.py" line="152"/>
+        <location filename="../../ui/sell/sale_complete.py" line="154"/>
         <source>Retry</source>
         <translation>Thử lại</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sale_complete.py" line="153"/>
+        <location filename="../../ui/sell/sale_complete.py" line="155"/>
         <source>Reprint</source>
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sale_complete.py" line="157"/>
+        <location filename="../../ui/sell/sale_complete.py" line="159"/>
         <source>Receipt %1</source>
         <translation>Hóa đơn %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sale_complete.py" line="158"/>
+        <location filename="../../ui/sell/sale_complete.py" line="160"/>
         <source>Total %1</source>
         <translation>Tổng cộng %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sale_complete.py" line="159"/>
+        <location filename="../../ui/sell/sale_complete.py" line="161"/>
         <source>Change %1</source>
         <translation>Tiền thừa %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/sale_complete.py" line="165"/>
+        <source>Loyalty points earned: %1</source>
+        <translation>Điểm tích lũy: %1</translation>
     </message>
 </context>
 <context>

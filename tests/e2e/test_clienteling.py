@@ -105,6 +105,9 @@ def test_clienteling_online_then_offline_reconciled_once(qtbot, qapp, tmp_path, 
         merchandise = sell.basket.priced().total
         online_pay = _pay_with_points(qtbot, sell, 10)
         online_sale = sell.last_sale
+        shown = sell.complete_view.points  # what she earns, as HQ will book it
+        assert shown.isVisible() and shown.text() == \
+            f"Loyalty points earned: {online_sale.points_earned}"
         sell.start_new_sale()
         app.sync.sync_now()
         qtbot.waitUntil(lambda: online_pay.id in _ledger(hq_db, customer_id), timeout=60_000)

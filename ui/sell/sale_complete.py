@@ -50,6 +50,8 @@ class SaleCompleteView(QWidget):
         self.change = QLabel(self)
         self.change.setObjectName("ChangeGiven")
         self.change.setStyleSheet("font-size: 40px; font-weight: bold;")
+        self.points = QLabel(self)  # issue 5: what her sale earns (HQ books it on arrival)
+        self.points.setObjectName("PointsEarned")
         self.print_state = QLabel(self)
         self.print_state.setObjectName("PrintState")
         self.print_state.setWordWrap(True)
@@ -70,7 +72,7 @@ class SaleCompleteView(QWidget):
 
         details = QVBoxLayout()
         details.addStretch(1)
-        for w in (self.title, self.receipt, self.total, self.change):
+        for w in (self.title, self.receipt, self.total, self.change, self.points):
             w.setAlignment(Qt.AlignmentFlag.AlignCenter)
             details.addWidget(w)
         details.addSpacing(12)
@@ -157,5 +159,9 @@ class SaleCompleteView(QWidget):
         self.receipt.setText(self.tr("Receipt %1").replace("%1", sale.receipt_no))
         self.total.setText(self.tr("Total %1").replace("%1", self._money(sale.total)))
         self.change.setText(self.tr("Change %1").replace("%1", self._money(sale.change)))
+        earned = getattr(sale, "points_earned", None)
+        self.points.setVisible(earned is not None)
+        if earned is not None:
+            self.points.setText(self.tr("Loyalty points earned: %1").replace("%1", str(earned)))
         self._show_print_state()
 
