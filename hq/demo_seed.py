@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from hq.db.models import StockOpening, Store, WebOrder
 from hq.demo_omnichannel import seed_omnichannel
 from hq.demo_orders import GO_LIVE
-from hq.services import catalog, lookups
+from hq.services import catalog, lookups, promotions
 from hq.services.common import utc_iso
 
 
@@ -62,6 +62,7 @@ def seed_demo(engine: Engine) -> list[str]:
                 for c, ppm, label in spec.tax_rates], sid)
             rows = build_catalog(spec)
             _write_catalog(conn, sid, rows, f"PLU-{DEMO_MARKDOWN_ITEM_CODE}", spec.fixed[0])
+            promotions.insert_promotions(conn, _demo_promotions(key, sid, rows, demo_uuid))
             catalog.insert_new(conn, "associate", [{
                 "id": demo_uuid(key, "associate", a.code), "store_id": sid, "code": a.code,
                 "name": a.name, "role": a.role.value, "pin_hash": hash_pin(a.pin), "active": 1}
@@ -96,6 +97,31 @@ def _write_catalog(conn: Connection, sid: str, rows, plu_code: str, tee) -> None
     catalog.insert_new(conn, "price", [{
         "store_id": store_id, "variant_id": variant_ids[vpk], "amount_minor": amount}
         for store_id, vpk, amount in rows.prices], sid)
+
+
+# Two promotions per demo store, for the whole of 2026 (the demo's "today" is in Nov 2026), on
+# products that are not the fixed demo items (whose prices scripted demos and tests expect).
+_DEMO_PROMOTIONS = {
+    "hcm": (("Khuyến mãi áo khoác -20%", "percent_off", 2000, "category", "Áo khoác"),
+            ("Giảm 50.000₫ chân váy", "amount_off", 50_000, "category", "Chân váy")),
+    "nyc": (("$5 off sneakers", "amount_off", 500, "product", "Sneakers"),
+            ("20% off outerwear", "percent_off", 2000, "category", "Outerwear")),
+}
+
+
+def _demo_promotions(key: str, sid: str, rows, demo_uuid) -> list[dict]:
+    """The store's demo promotions; a "product" target names the first seeded (not fixed)
+    product whose name contains it."""
+    out = []
+    for name, kind, value, target_kind, target in _DEMO_PROMOTIONS.get(key, ()):
+        if target_kind == "product":
+            target = next(r[1] for r in rows.products
+                          if target in r[3] and not r[2].startswith("DEMO-"))
+        out.append({"id": demo_uuid(key, "promotion", name), "store_id": sid, "name": name,
+                    "kind": kind, "value": value, "target_kind": target_kind,
+                    "target": target, "starts_at": "2026-01-01T00:00:00Z",
+                    "ends_at": "2027-01-01T00:00:00Z", "active": 1})
+    return out
 
 
 def _write_opening_stock(conn: Connection, sid: str, rows) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from pos_app.catalog import SellableItem
 from pos_app.money import Money
+from pos_app.promotions import Promotion, best_promotion
 from pos_app.pricing import (
     Discount,
     PricedBasket,
@@ -38,6 +39,9 @@ class BasketLine:
     discount: Discount | None = None
     price_override_by: str | None = None  # manager (or permitted associate) who set the price
     note: str | None = None  # e.g. "1.250 kg" for a variable-measure code
+    # set when `discount` is HQ's automatic promotion (no manager approval: HQ decided it);
+    # None with a discount: the associate's own line discount
+    promotion: Promotion | None = None
 
     @property
     def overridden(self) -> bool:
@@ -75,12 +79,13 @@ class Basket:
         if self.lines and note is None:
             last = self.lines[-1]
             if (last.item.variant_pk == item.variant_pk and last.unit_price == price
-                    and last.discount is None and last.note is None):
-                updated = replace(last, quantity=last.quantity + quantity)
+                    and (last.discount is None or last.promotion is not None)
+                    and last.note is None):
+                updated = _with_promotion(replace(last, quantity=last.quantity + quantity))
                 _check_quantity(updated.quantity)
                 self.lines[-1] = updated
                 return updated
-        line = BasketLine(str(uuid.uuid4()), item, quantity, price, note=note)
+        line = _with_promotion(BasketLine(str(uuid.uuid4()), item, quantity, price, note=note))
         self.lines.append(line)
         return line
 
@@ -93,7 +98,9 @@ class Basket:
         del self.lines[idx]
 
     def set_line_discount(self, line_id: str, discount: Discount | None) -> None:
-        self._replace(line_id, discount=discount)
+        """The associate's discount replaces any promotion (one discount per line); removing
+        it (None) brings back the best active promotion, if the item has one."""
+        self._replace(line_id, discount=discount, promotion=None)
 
     def set_basket_discount(self, discount: Discount | None) -> None:
         self.discount = discount
@@ -143,7 +150,18 @@ class Basket:
 
     def _replace(self, line_id: str, **changes) -> None:
         idx = self._index(line_id)
-        self.lines[idx] = replace(self.lines[idx], **changes)
+        self.lines[idx] = _with_promotion(replace(self.lines[idx], **changes))
+
+
+def _with_promotion(line: BasketLine) -> BasketLine:
+    """`line` with the best promotion of its item for its current quantity and unit price as
+    its discount; a line with the associate's own discount keeps it."""
+    if line.discount is not None and line.promotion is None:
+        return line
+    best = best_promotion(line.item.promotions, line.unit_price, line.quantity)
+    if best is None:
+        return replace(line, discount=None, promotion=None)
+    return replace(line, discount=best.discount(line.quantity), promotion=best)
 
 
 def _check_quantity(quantity: int) -> None:

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pos_app.promotions import Promotion
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +30,9 @@ class SellableItem:
     tax_code: str
     tax_rate: Decimal
     barcode: str | None = None  # the code the item was found by, if any
+    # HQ promotions active for it when it was looked up (pos_app.promotions); the basket
+    # makes the best one the line's discount
+    promotions: tuple[Promotion, ...] = ()
 
     @property
     def variant_label(self) -> str:

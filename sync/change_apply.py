@@ -13,6 +13,10 @@ the FTS rowids) and maps id -> pk on the way in.
     variant    variant id              id, product_id, sku, size, colour, active
     barcode    the code                code, variant_id
     price      "<store_id>:<variant_id>"  store_id, variant_id, amount_minor
+    promotion  promotion id            id, store_id (null: every store), name, kind
+                                       (percent_off|amount_off), value, target_kind
+                                       (product|category|sku), target, starts_at, ends_at,
+                                       active (pos_app/promotions.py applies them)
     associate  associate id            id, store_id, code, name, role, pin_hash, active
     customer   customer id             id, name, phone, email, loyalty_card, tier, sizes and
                                        preferences ({name: text} objects), home_store_id;
@@ -101,6 +105,13 @@ _UPSERT_SQL = {
               " VALUES (?, (SELECT pk FROM variants WHERE id = ?), ?)"
               " ON CONFLICT(store_id, variant_pk) DO UPDATE SET"
               " amount_minor=excluded.amount_minor"),
+    "promotion": ("INSERT INTO promotions(id, store_id, name, kind, value, target_kind, target,"
+                  " starts_at, ends_at, active) VALUES (?,?,?,?,?,?,?,?,?,?)"
+                  " ON CONFLICT(id) DO UPDATE SET store_id=excluded.store_id,"
+                  " name=excluded.name, kind=excluded.kind, value=excluded.value,"
+                  " target_kind=excluded.target_kind, target=excluded.target,"
+                  " starts_at=excluded.starts_at, ends_at=excluded.ends_at,"
+                  " active=excluded.active"),
     "associate": ("INSERT INTO associates(id, store_id, code, name, role, pin_hash, active)"
                   " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
                   " store_id=excluded.store_id, code=excluded.code, name=excluded.name,"
@@ -134,6 +145,10 @@ def _params(entity: str, d: dict) -> tuple:
         return (d["code"], d["variant_id"])
     if entity == "price":
         return (d["store_id"], d["variant_id"], int(d["amount_minor"]))
+    if entity == "promotion":
+        return (d["id"], d.get("store_id"), d["name"], d["kind"], int(d["value"]),
+                d["target_kind"], d["target"], d["starts_at"], d["ends_at"],
+                int(d.get("active", 1)))
     if entity == "associate":
         return (d["id"], d["store_id"], d["code"], d["name"], d["role"], d["pin_hash"],
                 int(d.get("active", 1)))
@@ -227,6 +242,8 @@ def _delete(conn: Connection, entity: str, change: Change, result: ApplyResult) 
         store_id, variant_id = _split(key)
         conn.exec_driver_sql("DELETE FROM prices WHERE store_id = ? AND variant_pk ="
                              " (SELECT pk FROM variants WHERE id = ?)", (store_id, variant_id))
+    elif entity == "promotion":
+        conn.exec_driver_sql("DELETE FROM promotions WHERE id = ?", (key,))
     elif entity == "associate":
         conn.exec_driver_sql("DELETE FROM associates WHERE id = ?", (key,))
     elif entity == "customer":

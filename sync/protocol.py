@@ -94,7 +94,8 @@ class Change(_Strict):
 
     seq: int  # the server cursor: strictly increasing
     entity: Literal["store", "tax_rate", "product", "variant", "barcode", "price", "associate",
-                    "customer", "stock", "web_order", "customer_profile", "customer_merge"]
+                    "customer", "stock", "web_order", "customer_profile", "customer_merge",
+                    "promotion"]
     op: Literal["upsert", "delete"]
     key: str
     data: dict[str, Any] | None = None
@@ -305,7 +306,7 @@ SNAPSHOT_FORMAT = 1
 SNAPSHOT_CHUNK_ROWS = 5000
 SNAPSHOT_MEDIA_TYPE = "application/x-ndjson"
 SNAPSHOT_ENTITY_ORDER = ("store", "tax_rate", "product", "variant", "barcode", "price",
-                         "associate", "customer")
+                         "promotion", "associate", "customer")
 
 
 class SnapshotHeader(_Strict):

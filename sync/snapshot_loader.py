@@ -65,7 +65,7 @@ BULK_CACHE_KB = 64 * 1024  # page cache of the loading connection (the app's: 16
 # by the feed belongs here). Stores stay (sales refer to them and the feed never deletes
 # one); a store row is overwritten by the new snapshot.
 FEED_TABLES = ("barcodes", "prices", "variants", "products", "associates", "customers",
-               "tax_rates", "web_order_lines", "web_orders", "stock_levels")
+               "tax_rates", "web_order_lines", "web_orders", "stock_levels", "promotions")
 # Tables of a million rows whose secondary indexes nothing reads during the load: dropped
 # first and built once at the end (not web_order_lines: an order's upsert deletes its lines).
 _BULK_TABLES = ("variants", "barcodes", "prices", "customers")

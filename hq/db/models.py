@@ -89,6 +89,25 @@ class Price(Base):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
 
 
+class Promotion(Base):
+    """An automatic price promotion the tills apply as a line discount (hq/services/
+    promotions.py). store_id NULL: every store. kind "percent_off" (value in basis points) or
+    "amount_off" (minor units per unit); target_kind "product" | "category" | "sku" names what
+    `target` holds. starts_at/ends_at are fixed-width UTC ISO text, so they compare as text."""
+
+    __tablename__ = "promotions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    store_id: Mapped[str | None] = mapped_column(ForeignKey("stores.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[int] = mapped_column(BigInteger)
+    target_kind: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(100))
+    starts_at: Mapped[str] = mapped_column(String(32))
+    ends_at: Mapped[str] = mapped_column(String(32))
+    active: Mapped[int] = mapped_column(Integer, default=1)
+
+
 class Associate(Base):
     __tablename__ = "associates"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

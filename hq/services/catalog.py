@@ -32,7 +32,7 @@ from sqlalchemy import Connection, Table, and_, delete as sql_delete, insert, te
 from sqlalchemy.dialects import postgresql, sqlite
 
 from hq.db.models import (Associate, Barcode, ChangeLog, Customer, FeedState, Price, Product,
-                          StockLevel, Store, TaxRate, Variant)
+                          Promotion, StockLevel, Store, TaxRate, Variant)
 from hq.services.common import utc_iso
 
 CHANGE_LOG_LOCK = 7_310_001  # pg_advisory_xact_lock key for change_log appends
@@ -53,6 +53,7 @@ ENTITIES: dict[str, Entity] = {
     "variant": Entity(Variant.__table__, ("id",)),
     "barcode": Entity(Barcode.__table__, ("variant_id", "code")),
     "price": Entity(Price.__table__, ("store_id", "variant_id")),
+    "promotion": Entity(Promotion.__table__, ("id",)),  # hq/services/promotions.py
     "associate": Entity(Associate.__table__, ("id",)),
     "customer": Entity(Customer.__table__, ("id",), device_extra=("sizes", "preferences")),
     # omnichannel (hq/services/stock.py, orders.py): a web order's data nests its lines

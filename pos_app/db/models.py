@@ -95,6 +95,25 @@ class Price(Base):
     amount_minor: Mapped[int] = mapped_column(Integer)
 
 
+class PromotionRow(Base):
+    """An automatic promotion from HQ (feed entity "promotion"): pos_app/promotions.py turns
+    the best active one for a basket line into its discount. store_id NULL: every store."""
+
+    __tablename__ = "promotions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    store_id: Mapped[str | None] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # "percent_off" (bp) | "amount_off" (minor)
+    value: Mapped[int] = mapped_column(Integer)
+    target_kind: Mapped[str] = mapped_column(String(16))  # "product" | "category" | "sku"
+    target: Mapped[str] = mapped_column(String(100))
+    starts_at: Mapped[str] = mapped_column(String(32))
+    ends_at: Mapped[str] = mapped_column(String(32))
+    active: Mapped[int] = mapped_column(Integer, default=1)
+    # a scan probes (target_kind, target) three times: product id, category, sku
+    __table_args__ = (Index("ix_promotions_target", "target_kind", "target"),)
+
+
 # --- people ------------------------------------------------------------------------------------
 class AssociateRow(Base):
     __tablename__ = "associates"

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, text
 from pos_app.auth import Approval, Associate, Permission, Role, verify_pin
 from pos_app.basket import BasketSnapshot
 from pos_app.catalog import SellableItem
+from pos_app import promotions
 from pos_app.db import catalog_queries
 from pos_app.money import minor_digits
 from pos_app.ports import Clock, utc_iso
@@ -116,6 +117,8 @@ class TillService:
             else:  # variable price / weight: the item code is kept as an in-store barcode
                 item = catalog_queries.find_by_barcode(
                     conn, self.ctx.store_id, [f"PLU-{scan.item_code}"])
+            if item is not None:  # HQ's promotions ride along; the basket applies the best
+                item = self._with_promotions(conn, [item])[0]
         if item is None:
             return ScanLookup(scan, None, problem="unknown",
                               error=f"Unknown barcode {scan.raw}: not in this store's catalog")
@@ -130,7 +133,12 @@ class TillService:
 
     def search(self, query: str, limit: int = 30) -> list[SellableItem]:
         with self._reader.connect() as conn:
-            return catalog_queries.search_items(conn, self.ctx.store_id, query, limit)
+            return self._with_promotions(
+                conn, catalog_queries.search_items(conn, self.ctx.store_id, query, limit))
+
+    def _with_promotions(self, conn, items: list[SellableItem]) -> list[SellableItem]:
+        return promotions.with_promotions(conn, self.ctx.store_id, items,
+                                          utc_iso(self._clock.now_utc()))
 
     # --- sales -----------------------------------------------------------------------------
     def complete_sale(self, snap: BasketSnapshot, payments: tuple[Payment, ...],

@@ -17,7 +17,7 @@ from tests.hq.helpers import enrol_device
 DEVICE_TABLES = {"store": "stores", "tax_rate": "tax_rates", "product": "products",
                  "variant": "variants", "barcode": "barcodes", "price": "prices",
                  "associate": "associates", "customer": "customers", "stock": "stock_levels",
-                 "web_order": "web_orders"}
+                 "web_order": "web_orders", "promotion": "promotions"}
 # the device keys rows by a local integer pk; the wire carries HQ's stable ids instead
 WIRE_NAMES = {"product_pk": "product_id", "variant_pk": "variant_id"}
 GLOBAL_PRODUCT = {"id": "eeeeeeee-0000-4000-8000-000000000001", "store_id": None,
