@@ -2,9 +2,8 @@
 
 Why: the associate shows the shopper what a sale will earn and lets her pay with points, also
 offline (docs/clienteling.md, "Loyalty"). HQ decides the real balance from its ledger; the
-till must show the SAME earn figure HQ will book, so the rule is repeated here exactly as in
-hq/services/loyalty.py (pos_app may not import hq/) and a test keeps the two equal
-(tests/pos_app/test_clienteling_loyalty.py).
+till must show the SAME earn figure HQ will book, so this module is the one definition of the
+rule: HQ reads it through sync/protocol_customers.py (hq/services/loyalty.py).
 
 Earn rule: 1 point per full 10,000 VND, or per full 1 USD, of merchandise: the lines' amounts
 after discounts (VAT included as priced in Vietnam, sales tax excluded in the US).
@@ -21,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-# Minor units of merchandise per point earned, by currency (same table as HQ's).
+# Minor units of merchandise per point earned, by currency (HQ uses this very table).
 POINT_UNIT_MINOR = {"VND": 10_000, "USD": 100}
 # Minor units one point is worth when redeemed.
 POINT_VALUE_MINOR = {"VND": 100, "USD": 1}

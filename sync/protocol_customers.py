@@ -24,6 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sync.protocol import CustomerDetail, WebOrder
 
+# The loyalty earn rule and point value: ONE definition (pos_app/loyalty.py), which HQ reads
+# through this module (hq/ imports only the shared protocol modules, DESIGN.md §2).
+from pos_app.loyalty import POINT_UNIT_MINOR, POINT_VALUE_MINOR, points_for  # noqa: E402,F401
+
 _UUID = r"^[0-9a-fA-F-]{36}$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 

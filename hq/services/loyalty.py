@@ -4,8 +4,8 @@ Why: points are a ledger of deltas (`loyalty_ledger`, DESIGN.md §4), never an o
 balance, so two devices redeeming offline and a retried request can always be reconciled:
 each entry's id is the idempotency key (device-made UUID, or a UUIDv5 for HQ's own entries).
 
-Earn rule (one definition for the demo seed, HQ and later the tills): a completed order or
-sale earns 1 point per full 10,000 VND, or per full 1 USD, of merchandise: the lines' amounts
+Earn rule (defined once in pos_app/loyalty.py, shared through sync/protocol_customers.py):
+a completed order or sale earns 1 point per full 10,000 VND, or per full 1 USD, of merchandise: the lines' amounts
 after discounts (VAT included as priced in Vietnam, sales tax excluded in the US), never the
 shipping fee. Points are earned when the order is completed (delivered, picked up, bought at
 the till), not when it is placed; a cancelled order earns nothing.
@@ -24,24 +24,16 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, case, func, select
 
 from hq.db.models import Customer, LoyaltyEntry
+# The earn rule and point value are the till's own (pos_app/loyalty.py), shared, not copied.
+from sync.protocol_customers import POINT_UNIT_MINOR, POINT_VALUE_MINOR, points_for  # noqa: F401
 
 # Minor units of merchandise per point, by currency (VND has no minor unit; USD cents).
-POINT_UNIT_MINOR = {"VND": 10_000, "USD": 100}
 # (tier, lowest qualifying points), best last.
 TIERS: tuple[tuple[str, int], ...] = (("member", 0), ("silver", 300), ("gold", 1_000),
                                       ("platinum", 2_500))
 EARN, REDEEM, WELCOME = "earn", "redeem", "welcome"
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                       r"[0-9a-fA-F]{12}$")
-
-
-def points_for(merchandise_minor: int, currency: str) -> int:
-    """Points earned by `merchandise_minor` of `currency` (see the module's earn rule)."""
-    try:
-        unit = POINT_UNIT_MINOR[currency]
-    except KeyError:
-        raise ValueError(f"no earn rule for currency {currency!r}") from None
-    return max(0, merchandise_minor) // unit
 
 
 def tier_for(qualifying_points: int) -> str:
@@ -79,8 +71,6 @@ def points(conn: Connection, customer_id: str) -> Points:
 
 
 # --- loyalty on sale ingest (docs/clienteling.md "Loyalty") ------------------------------------
-# What one point is worth when redeemed: 1 point = 100 VND / 1 US cent.
-POINT_VALUE_MINOR = {"VND": 100, "USD": 1}
 # Payment tenders that spend points: the contract's word and pos_app.tenders' enum value.
 LOYALTY_TENDERS = frozenset({"loyalty", "loyalty_points"})
 EARN_NAMESPACE = uuid.NAMESPACE_URL
