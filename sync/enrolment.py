@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from pos_app.db import migrate
 from pos_app.store_context import StoreContext, load_store_context, read_setting, write_setting
 from sync.hq_client import HQClient
+from sync.protocol import normalise_enrolment_code
 from sync.snapshot_loader import bootstrap, download_incomplete, mark_download_started
 
 SECRET_KEY = "device_secret"
@@ -88,8 +89,7 @@ def enrolment_request_id(engine: Engine, code: str) -> str:
     so that asking again with the same code (HQ's answer was lost, the app was killed while
     waiting) gets the same device from HQ instead of "code already used" (sync/protocol.py,
     "Enrol"). A different code gets a new id. Only a hash of the code is kept."""
-    digest = hashlib.sha256(code.strip().upper().replace("-", "").replace(" ", "")
-                            .encode()).hexdigest()
+    digest = hashlib.sha256(normalise_enrolment_code(code).encode()).hexdigest()
     with engine.begin() as conn:
         kept = read_setting(conn, REQUEST_KEY)
         if isinstance(kept, dict) and kept.get("code") == digest and kept.get("id"):

@@ -46,6 +46,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def normalise_enrolment_code(code: str) -> str:
+    """An enrolment code as HQ hashes it: typed or scanned in any case, with dashes or spaces."""
+    return code.strip().upper().replace("-", "").replace(" ", "")
+
+
 class EnrolRequest(_Strict):
     code: str = Field(min_length=6, max_length=64)
     device_name: str = Field(min_length=1, max_length=100)

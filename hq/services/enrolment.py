@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from hq.db.models import Device, EnrolmentCode, Store
 from hq.services.common import (AuthError, EnrolmentRefused, NotFound, ServiceError,
                                 sha256_hex, utc_iso)
-from sync.protocol import ENROL_REPLAY_MINUTES, EnrolResponse
+from sync.protocol import ENROL_REPLAY_MINUTES, EnrolResponse, normalise_enrolment_code
 
 CODE_LENGTH = 10  # base32 characters: 50 bits, one-time and short-lived
 MAX_TTL_MINUTES = 7 * 24 * 60
@@ -34,10 +34,6 @@ class AuthenticatedDevice:
     store_id: str
     device_code: str
     name: str
-
-
-def _normalise_code(code: str) -> str:
-    return code.strip().upper().replace("-", "").replace(" ", "")
 
 
 def create_enrolment_code(conn: Connection, store_code: str, ttl_minutes: int = 60,
@@ -69,7 +65,7 @@ def enrol(conn: Connection, code: str, device_name: str, now: datetime | None = 
     """
     now = now or datetime.now(timezone.utc)
     now_s = utc_iso(now)
-    digest = sha256_hex(_normalise_code(code))
+    digest = sha256_hex(normalise_enrolment_code(code))
     row = conn.execute(select(EnrolmentCode).where(EnrolmentCode.code_sha256 == digest)).first()
     if row is None:
         raise EnrolmentRefused("unknown enrolment code")
