@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 
 from hq.child_process import HQChild
@@ -19,22 +18,12 @@ from ui.app import build_app
 from ui.theme import LayoutMode
 
 ROOT = Path(__file__).resolve().parents[2]
-ADMIN_TOKEN = "e2e-admin-token"
 
 
 def _hq_last_seq(server: HQChild) -> int:
     journal = server.admin("/v1/admin/journal")
     devices = journal if isinstance(journal, list) else journal.get("devices", journal)
     return max((d["last_seq"] for d in devices), default=0)
-
-
-@pytest.fixture
-def hq(tmp_path):
-    server = HQChild(f"sqlite:///{tmp_path / 'hq.sqlite3'}", ADMIN_TOKEN)
-    server.cli("demo-seed")
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_enrol_sell_online_then_offline_and_catch_up(qtbot, qapp, tmp_path, hq):

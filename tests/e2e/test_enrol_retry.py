@@ -6,23 +6,10 @@ from __future__ import annotations
 import pytest
 import requests
 
-from hq.child_process import HQChild
 from pos_app.db.engine import make_engine
 from sync.enrolment import REQUEST_KEY, enrol_device
 from sync.hq_client import HQClient, HQRejected, HQUnreachable
 from tests.sync.fault_proxy import FaultProxy
-from tests.ui.conftest import shots_dir  # noqa: F401 - fixture
-
-ADMIN_TOKEN = "e2e-admin-token"
-
-
-@pytest.fixture
-def hq(tmp_path):
-    server = HQChild(f"sqlite:///{tmp_path / 'hq.sqlite3'}", ADMIN_TOKEN)
-    server.cli("demo-seed")
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_a_lost_enrolment_answer_is_retried_with_the_same_request(tmp_path, hq):
