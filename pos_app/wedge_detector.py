@@ -31,7 +31,13 @@ soon as ``max_interkey_ms`` pass without a key.  Only a burst that already has
 ``min_length`` characters at scanner speed -- which a human cannot type -- is held
 up to ``timeout_ms`` waiting for a (possibly delayed) suffix.
 
-Times are milliseconds on any monotonic base; a negative gap counts as zero.
+Held keys are never joined to a scan that starts later.  Anything a scanner never does ends a
+burst at once and gives its characters back as typing (:meth:`WedgeDetector.interrupt`): the
+caller reports clicks, touches and focus changes; the detector itself treats time running
+backwards (two events from different clocks, e.g. a synthesised key after a real one) as such
+a break, because it cannot tell how far apart the two keys really were.
+
+Times are milliseconds on any monotonic base.
 """
 
 from __future__ import annotations
@@ -62,6 +68,11 @@ class WedgeSettings:
             raise ValueError("suffix_required needs at least one suffix")
         if any(c in self.suffixes for c in self.prefix):
             raise ValueError("prefix must not contain a suffix character")
+
+
+# Timestamps are whole milliseconds while the filter's clock is fractional: a key may appear up
+# to this much earlier than the one before it without counting as a jump of the clock.
+_CLOCK_SLACK_MS = 1.0
 
 
 class KeyDecision(Enum):
@@ -113,9 +124,12 @@ class WedgeDetector:
         """A key producing ``char`` arrived at ``t_ms``."""
         if len(char) != 1:
             raise ValueError("feed() takes exactly one character")
+        broken = ""
+        if t_ms < self._last_t - _CLOCK_SLACK_MS and self._state is not _State.IDLE:
+            broken = self.interrupt(t_ms).release  # another clock: never join across it
         release, scan = self._expire(t_ms)
         out = self._step(char, t_ms)
-        return WedgeOutcome(out.decision, scan or out.scan, release + out.release)
+        return WedgeOutcome(out.decision, scan or out.scan, broken + release + out.release)
 
     def tick(self, t_ms: float) -> WedgeOutcome:
         """No key arrived until ``t_ms``: end a stalled burst.
@@ -129,6 +143,15 @@ class WedgeDetector:
             return WedgeOutcome(KeyDecision.CONSUME, scan=scan)
         held = self._state is _State.BURST
         return WedgeOutcome(KeyDecision.HOLD if held else KeyDecision.PASS, release=release)
+
+    def interrupt(self, t_ms: float) -> WedgeOutcome:
+        """Something a scanner never does happened (a click, a touch, focus moved, the clock
+        jumped back): give everything held back as typing and start afresh, so the next
+        character may begin a scan of its own."""
+        release = self.held
+        self._buf.clear()
+        self._state, self._last_t = _State.IDLE, t_ms
+        return WedgeOutcome(KeyDecision.PASS, release=release)
 
     def abort(self, t_ms: float) -> WedgeOutcome:
         """A key that is not part of any barcode (arrow, Backspace, Ctrl+X...) arrived:
@@ -214,7 +237,10 @@ class WedgeDetector:
                 code = self._finish_scan()
                 out = self._step(char, t_ms)
                 return WedgeOutcome(out.decision, scan=code, release=out.release)
-            return WedgeOutcome(KeyDecision.PASS, release=self._to_typing(t_ms))
+            # The held burst never got its suffix: typing.  This key may start a scan.
+            release = self.interrupt(t_ms).release
+            out = self._step(char, t_ms)
+            return WedgeOutcome(out.decision, release=release + out.release)
         n = len(self._buf)
         if n < len(s.prefix) and char != s.prefix[n]:
             return WedgeOutcome(KeyDecision.PASS, release=self._to_typing(t_ms))

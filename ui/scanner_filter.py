@@ -19,6 +19,10 @@ timer and ``scanned`` live there too.  Nothing here blocks or does I/O.
   Ctrl+]) and Ctrl+Alt+char (AltGr on Windows), which count as characters.
 * Time: ``QKeyEvent.timestamp()`` when non-zero, else ``clock_ms()``; their offset is
   tracked so the timer's ``tick()`` uses the timestamps' base.
+* Held keys belong to the widget they were typed into and are never joined to a scan that
+  starts later: a mouse press, a touch, a change of focus (a new screen) or a key aimed at
+  another widget gives them back to their widget at once, before that event is handled;
+  otherwise the timer gives them back after the detector's timeout.
 * Limitation: text committed by an input method (QInputMethodEvent) is not seen.
 """
 
@@ -39,6 +43,9 @@ from pos_app.wedge_detector import KeyDecision, WedgeDetector, WedgeOutcome, Wed
 __all__ = ["WedgeScannerFilter", "simulate_wedge_scan"]
 
 _KEY_TYPES = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride)
+# Input a scanner never produces: held keys were typing and go back before it is handled.
+_POINTER_PRESSES = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
+                    QEvent.Type.TouchBegin, QEvent.Type.TabletPress)
 _MODIFIER_KEYS = frozenset(getattr(Qt.Key, f"Key_{n}") for n in (
     "Shift Control Alt Meta AltGr CapsLock NumLock ScrollLock Super_L Super_R Hyper_L Hyper_R "
     "Mode_switch").split())
@@ -93,11 +100,13 @@ class WedgeScannerFilter(QObject):
         """Install on ``app`` (default: the running QApplication)."""
         self._app = app or QApplication.instance()
         self._app.installEventFilter(self)
+        self._app.focusChanged.connect(self._on_focus_changed)
 
     def uninstall(self) -> None:
         """Remove the filter; anything still held is replayed as typing."""
         if self._app is not None:
             self._app.removeEventFilter(self)
+            self._app.focusChanged.disconnect(self._on_focus_changed)
         self._app = None
         self._timer.stop()
         self._apply(self.detector.abort(self._now()), None)
@@ -110,6 +119,20 @@ class WedgeScannerFilter(QObject):
         if ts:
             self._offset = ts - self._clock()
         return float(ts) if ts else self._now()
+
+    def flush(self) -> None:
+        """Give every held key back to the widget it was typed into, now (UI thread).
+
+        Called when something a scanner never does happens: a click, a touch, focus moving
+        to another widget (a new screen).  What was held was typing, and belongs where it
+        was typed, before that event takes effect.
+        """
+        if self._held:
+            self._apply(self.detector.interrupt(self._now()), None)
+
+    def _on_focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        if not self._sending:  # a replayed key that moves focus is already being delivered
+            self.flush()
 
     def poll(self) -> None:
         """Timer callback, public for fake-clock tests: end a stalled burst."""
@@ -134,6 +157,10 @@ class WedgeScannerFilter(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         etype = event.type()
+        if etype in _POINTER_PRESSES:
+            if self._held:
+                self.flush()
+            return False
         if etype not in _KEY_TYPES or not isinstance(watched, QWidget):
             return False  # QWidgetWindow forwards key events to the widget: act there
         addr = shiboken6.getCppPointer(event)[0]  # identifies the event across wrappers
@@ -152,6 +179,8 @@ class WedgeScannerFilter(QObject):
         if override:
             event.accept()  # decide at KeyPress; a PASSed key is re-sent with shortcuts
             return True
+        if self._held and self._held[-1].target is not watched:
+            self.flush()  # typed into another widget: a scan never changes widget midway
         rec = _Key(watched, event.key(), event.modifiers(), event.text(), event.timestamp(),
                    (event.nativeScanCode(), event.nativeVirtualKey(), event.nativeModifiers()))
         self._apply(self.detector.feed(event.text(), self._event_time(event)), rec)
@@ -174,6 +203,8 @@ class WedgeScannerFilter(QObject):
         if out.scan is not None:  # everything held before this key was the scan
             for rec in self._held:
                 rec.state = "consumed"
+                if rec.released and self._down.get(rec.key) is rec:
+                    del self._down[rec.key]  # its release was swallowed already
             self._held.clear()
         if current is not None:
             self._down.pop(current.key, None)  # PASS: its real release goes through
@@ -233,12 +264,12 @@ def simulate_wedge_scan(widget: QWidget, code: str, suffix: str = "\r",
     Each character is a KeyPress/KeyRelease pair timestamped ``start_ms + i *
     interkey_ms`` and delivered by ``QApplication.sendEvent``, so the app-wide filter
     sees a real-looking scan whatever the machine load.  ``start_ms=None``: the
-    monotonic clock (the filter's default base), >= 1 s after the previous simulated
+    monotonic clock (the filter's default base), >= 250 ms after the previous simulated
     scan.  Returns the timestamp of the last key press.
     """
     global _last_sim_ms
     if start_ms is None:
-        start_ms = max(_monotonic_ms(), _last_sim_ms + 1000.0)
+        start_ms = max(_monotonic_ms(), _last_sim_ms + 250.0)
     for i, char in enumerate(code + suffix):
         t, (key, mods) = start_ms + i * interkey_ms, _key_for(char)
         for etype, ts in ((QEvent.Type.KeyPress, t), (QEvent.Type.KeyRelease, t + interkey_ms / 2)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -88,8 +89,7 @@ def test_serve_with_two_workers_ingests_once_and_stop_takes_the_workers_down(db_
     code = pos_hq("enrolment-code", "--database", db_url, "--store", "HCM1").stdout.strip()
     server = HQChild(db_url, ADMIN_TOKEN, log_path=tmp_path / "serve.log", workers=2).start()
     try:
-        workers = psutil.Process(server.proc.pid).children(recursive=True)
-        assert len([p for p in workers if "spawn_main" in " ".join(p.cmdline())]) == 2
+        workers = wait_for_workers(server, 2)
         enrolled = requests.post(f"{server.url}/v1/enrol", timeout=10, json={
             "code": code, "device_name": "Quầy 2"}).json()
         auth = {"Authorization": f"Bearer {enrolled['device_id']}.{enrolled['device_secret']}"}
@@ -106,5 +106,19 @@ def test_serve_with_two_workers_ingests_once_and_stop_takes_the_workers_down(db_
             [(len(events), len(events), [])]
     finally:
         server.stop()
-    for proc in workers:
+    for proc in workers:  # stop() returned: every worker is gone, at once
         assert not proc.is_running() or proc.status() == psutil.STATUS_ZOMBIE
+
+
+def wait_for_workers(server: HQChild, count: int, timeout: float = 120) -> list:
+    """uvicorn's worker processes once ``count`` exist (HQ answers as soon as one is up)."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while True:
+        workers = [p for p in psutil.Process(server.proc.pid).children(recursive=True)
+                   if "spawn_main" in " ".join(p.cmdline())]
+        if len(workers) >= count or time.monotonic() > deadline:
+            assert len(workers) == count, f"{len(workers)} workers after {timeout} s"
+            return workers
+        time.sleep(0.05)

@@ -217,3 +217,55 @@ def test_property_fast_code_with_suffix_is_exactly_one_scan(code, gaps, suffix, 
     delivered, scans, _ = run(det, events + [(None, t + 10_000)])
     assert scans == [code]
     assert delivered == typed_before
+
+
+# -- held keys are never joined to a scan that starts later (issue 11) -------------------
+
+PHONE = "0901 234 567"
+TEE = "8934567000017"
+
+
+def test_scan_from_an_earlier_clock_is_not_joined_to_held_typing():
+    """A fast-typed burst (no suffix) is held; the next scan's timestamps come from another
+    clock that runs behind.  The scan is exactly its code; the typing is given back."""
+    det = WedgeDetector()
+    delivered, scans, _ = run(det, burst(PHONE, 5_000, 0.2))
+    assert (delivered, scans) == ("", [])  # 12 keys at scanner speed: could still be a scan
+    delivered, scans, outs = run(det, burst(TEE + "\r", 4_000, 4))
+    assert scans == [TEE]
+    assert delivered == PHONE
+    assert outs[0] == WedgeOutcome(KeyDecision.HOLD, release=PHONE)  # given back before the scan
+
+
+def test_scan_starting_after_held_burst_but_before_its_timeout_is_a_scan():
+    """A complete burst without a suffix, then a pause shorter than the timeout, then a scan:
+    the burst was typing and the scan still adds exactly its code."""
+    det = WedgeDetector()
+    run(det, burst(PHONE, 0, 1))
+    start = 11 + DEFAULT.max_interkey_ms + 10  # inside timeout_ms of the last typed key
+    assert start < 11 + DEFAULT.timeout_ms
+    delivered, scans, _ = run(det, burst(TEE + "\r", start, 4))
+    assert (delivered, scans) == (PHONE, [TEE])
+
+
+def test_interrupt_gives_back_held_keys_and_the_next_key_may_start_a_scan():
+    det = WedgeDetector()
+    run(det, burst(PHONE, 0, 1))
+    assert det.interrupt(20) == WedgeOutcome(KeyDecision.PASS, release=PHONE)
+    assert det.held == "" and det.deadline() is None
+    delivered, scans, _ = run(det, burst(TEE + "\r", 25, 4))
+    assert (delivered, scans) == ("", [TEE])
+
+
+@settings(max_examples=300, deadline=None)
+@given(typed=st.text(alphabet="0123456789 abc", min_size=1, max_size=20),
+       typed_step=st.floats(0, 30), back=st.floats(2, 100_000),
+       code=st.text(alphabet="0123456789", min_size=6, max_size=20))
+def test_held_typing_is_never_part_of_a_scan_from_a_clock_that_went_back(
+        typed, typed_step, back, code):
+    det = WedgeDetector()
+    typed_events = burst(typed, 10_000_000, typed_step)
+    scan_start = typed_events[-1][1] - back
+    delivered, scans, _ = run(det, typed_events + burst(code + "\r", scan_start, 4))
+    assert scans == [code]
+    assert delivered == typed

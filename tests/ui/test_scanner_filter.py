@@ -233,3 +233,85 @@ def test_uninstall_replays_held_keys(qtbot, window, qapp, clock):
     assert window.edit.text() == "12345"
     simulate_wedge_scan(window.edit, "99", suffix="")  # filter gone: plain typing
     assert window.edit.text() == "1234599"
+
+
+# -- typed keys go back where they were typed; never joined to a later scan (issue 11) -----
+
+PHONE = "0901 234 567"
+
+
+def _type_fast(widget, text: str, start_ms: float, step_ms: float = 1.0) -> float:
+    """Keys as a fast typist or QTest.keyClicks send them: scanner speed, no suffix."""
+    return simulate_wedge_scan(widget, text, suffix="", start_ms=start_ms, interkey_ms=step_ms)
+
+
+@pytest.fixture
+def screens(qtbot):
+    """Two screens in a stack, as the shell has: Customers (search) and Sell (scan field)."""
+    from PySide6.QtWidgets import QPushButton, QStackedWidget
+
+    stack = QStackedWidget()
+    customers, sell = QWidget(), QWidget()
+    stack.search, stack.scan_field = QLineEdit(customers), QLineEdit(sell)
+    stack.attach = QPushButton("Attach", customers)
+    stack.attach.move(0, 40)
+    stack.addWidget(customers)
+    stack.addWidget(sell)
+    qtbot.addWidget(stack)
+    stack.show()
+    stack.activateWindow()
+    qtbot.waitActive(stack)
+    stack.search.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is stack.search)
+    return stack
+
+
+def test_typed_burst_then_screen_change_then_scan(qtbot, screens, wedge, clock):
+    """The flow of the clienteling test: phone typed fast, the Sell screen opens, a scan
+    follows within the timeout (no event loop ran meanwhile)."""
+    last = _type_fast(screens.search, PHONE, clock.now)
+    assert screens.search.text() == ""  # held: 12 keys at scanner speed
+    screens.setCurrentIndex(1)
+    screens.scan_field.setFocus()
+    assert screens.search.text() == PHONE  # the change of screen gave them back
+    simulate_wedge_scan(screens.scan_field, CODE, start_ms=last + 40)
+    assert wedge.scans == [CODE]
+    assert screens.scan_field.text() == ""
+    assert wedge.detector.held == "" and wedge._down == {}
+
+
+def test_typed_burst_then_click_reaches_field_before_the_click(qtbot, screens, wedge, clock):
+    seen: list[str] = []
+    screens.attach.clicked.connect(lambda: seen.append(screens.search.text()))
+    last = _type_fast(screens.search, PHONE, clock.now)
+    qtbot.mouseClick(screens.attach, Qt.MouseButton.LeftButton)
+    assert seen == [PHONE]  # the click's handler already read the typed text
+    simulate_wedge_scan(screens.search, CODE, start_ms=last + 40)
+    assert wedge.scans == [CODE]
+    assert screens.search.text() == PHONE
+
+
+def test_scan_into_another_widget_does_not_take_held_keys(qtbot, screens, wedge, clock):
+    last = _type_fast(screens.search, PHONE, clock.now)
+    screens.setCurrentIndex(1)  # no focus change reported: the scan targets another widget
+    simulate_wedge_scan(screens.scan_field, CODE, start_ms=last + 2)
+    assert wedge.scans == [CODE]
+    assert screens.search.text() == PHONE and screens.scan_field.text() == ""
+
+
+def test_keyclicks_between_scans_never_corrupt_the_next_scan(qtbot, screens, qapp):
+    """Real clock, QTest keys (timestamp 0) mixed with timestamped scans that run ahead of
+    the clock: the next scan is exactly its code whatever the machine's speed."""
+    f = WedgeScannerFilter(WedgeSettings())
+    f.install(qapp)
+    scans: list[str] = []
+    f.scanned.connect(scans.append)
+    try:
+        start = simulate_wedge_scan(screens.search, CODE) + 5_000  # scans' clock runs ahead
+        simulate_wedge_scan(screens.search, CODE, start_ms=start)
+        qtbot.keyClicks(screens.search, PHONE)  # timestamp 0: mapped to the scans' clock
+        simulate_wedge_scan(screens.search, "4006381333948", start_ms=start - 3_000)
+        assert scans == [CODE, CODE, "4006381333948"]
+        qtbot.waitUntil(lambda: screens.search.text() == PHONE, timeout=5_000)
+    finally:
+        f.uninstall()
