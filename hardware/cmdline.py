@@ -3,6 +3,7 @@
     pos-app print-sample --printer URI [--profile NAME] [--width 58|80] [--lang vi|en]
                          [--text-mode auto|codepage|raster] [--code-page TCVN-3|CP1258]
                          [--drawer] [--status-only] [--list-profiles]
+                         [--connect-timeout S] [--status-timeout S]
 
 Prints the sample receipt (every Vietnamese letter, bold and large text, a barcode and a QR
 code) and says what happened. `--drawer` also kicks the cash drawer; `--status-only` reads
@@ -53,10 +54,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--drawer", action="store_true", help="also open the cash drawer")
     p.add_argument("--status-only", action="store_true", help="read the status, print nothing")
     p.add_argument("--list-profiles", action="store_true", help="list printer profiles, exit")
+    p.add_argument("--connect-timeout", type=float, metavar="S",
+                   help="seconds to wait for the printer to accept the connection")
+    p.add_argument("--status-timeout", type=float, metavar="S",
+                   help="seconds to wait for a status answer (a slow serial printer, a busy"
+                        " network)")
     args = p.parse_args(argv)
     if not args.list_profiles and not args.printer:
         p.error("--printer URI is required")
     return args
+
+
+def _timeouts(args: argparse.Namespace) -> dict[str, float]:
+    """The timeouts given on the command line; the settings' defaults for the others (and
+    PrinterSettings refuses a value that is not positive, with its own message)."""
+    given = {"connect_timeout_s": args.connect_timeout, "status_timeout_s": args.status_timeout}
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def list_profiles() -> str:
@@ -78,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = PrinterSettings(uri=args.printer, profile=args.profile, width_mm=args.width,
                                    text_mode=TextMode(args.text_mode),
-                                   code_page=args.code_page)
+                                   code_page=args.code_page, **_timeouts(args))
         printer = EscposPrinter(settings)
     except (SettingsError, PrinterUriError) as exc:
         print(f"print-sample: {exc}", file=sys.stderr)

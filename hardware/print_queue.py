@@ -175,12 +175,29 @@ class PrintQueue:
     def _add(self, view: JobView, *, copy: bool = False, open_drawer: bool = False,
              receipt: Receipt | None = None) -> str:
         with self._cond:
-            if view.job_id in self._entries:  # the same sale submitted twice: one job
+            known = self._entries.get(view.job_id)
+            if known is not None:  # the same sale submitted twice, or resumed first: one job
+                if open_drawer and not known.open_drawer:
+                    self._kick_with(known)
                 return view.job_id
             self._entries[view.job_id] = _Entry(view, copy, open_drawer, receipt,
                                                 created=time.monotonic())
             self._cond.notify_all()
         return view.job_id
+
+    def _kick_with(self, entry: _Entry) -> None:
+        """A cash sale's submission found its receipt already queued (the start-up resume saw
+        the committed sale first): the drawer still opens. With the receipt when it has not
+        been sent yet; as a drawer kick of its own when it is being sent right now. Caller
+        holds the lock."""
+        if entry.view.state is JobState.PRINTING:
+            kick = JobView(str(uuid.uuid4()), JobKind.DRAWER, None, None, JobState.QUEUED)
+            self._entries[kick.job_id] = _Entry(kick, open_drawer=True,
+                                                created=time.monotonic())
+        else:
+            entry.open_drawer = True
+            entry.created = time.monotonic()
+        self._cond.notify_all()
 
     # --- worker thread ------------------------------------------------------------------------
     def _run(self, resume: bool, printer_factory) -> None:
@@ -268,6 +285,8 @@ class PrintQueue:
             return
         if view.kind is JobKind.RECEIPT and view.attempts == 0 and self._already_done(view):
             self._finish(entry, replace(view, state=JobState.PRINTED), None)
+            if entry.open_drawer:  # printed by the start-up resume: the cash sale's kick
+                self.open_drawer()
             return
         self._set(entry, replace(view, state=JobState.PRINTING))
         if entry.receipt is None and view.sale_id is not None:

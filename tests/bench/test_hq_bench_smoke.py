@@ -30,7 +30,8 @@ def _postgres():
 
 def _bench(*args: str) -> dict:
     out = subprocess.run([sys.executable, "-m", "bench", *args], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True,
+                         timeout=1800)  # a hang guard, not a budget: polling alone takes ~45 s
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -10,6 +10,7 @@ from pos_app.db.engine import make_engine
 from sync.enrolment import REQUEST_KEY, enrol_device
 from sync.hq_client import HQClient, HQRejected, HQUnreachable
 from tests.sync.fault_proxy import FaultProxy
+from tests.waiting import PATIENT_HTTP
 
 
 def test_a_lost_enrolment_answer_is_retried_with_the_same_request(tmp_path, hq):
@@ -19,7 +20,7 @@ def test_a_lost_enrolment_answer_is_retried_with_the_same_request(tmp_path, hq):
         proxy.plan = ["drop_mid"]  # HQ enrols the device; its answer never arrives whole
         engine = make_engine(tmp_path / "till.sqlite3")
         with pytest.raises(HQUnreachable):
-            enrol_device(engine, HQClient(proxy.url, None, timeout=(2, 10)), code, "iPad 3")
+            enrol_device(engine, HQClient(proxy.url, None, timeout=PATIENT_HTTP), code, "iPad 3")
         with engine.connect() as conn:
             from pos_app.store_context import read_setting
             assert read_setting(conn, "device_id") is None  # nothing half-enrolled
@@ -27,23 +28,23 @@ def test_a_lost_enrolment_answer_is_retried_with_the_same_request(tmp_path, hq):
         assert len(kept["id"]) == 36 and code not in str(kept)  # only a hash of the code
         # the network is back (straight to HQ: the proxy frames only Content-Length bodies,
         # and the store download after enrolment is a streamed snapshot)
-        ctx = enrol_device(engine, HQClient(hq.url, None, timeout=(2, 60)), code, "iPad 3")
+        ctx = enrol_device(engine, HQClient(hq.url, None, timeout=PATIENT_HTTP), code, "iPad 3")
         assert ctx.store_code == "NYC1" and ctx.device_code == "T01"
         devices = hq.admin("/v1/admin/journal")["devices"]
         assert [d["device_id"] for d in devices] == [ctx.device_id]
         # the till works with the secret it received; another till cannot reuse the code
-        client = HQClient(hq.url, None)
+        client = HQClient(hq.url, None, timeout=PATIENT_HTTP)
         from sync.enrolment import stored_credentials
         client.set_credentials(*stored_credentials(engine))
         assert client.changes(0, 1).changes
         other = make_engine(tmp_path / "other.sqlite3")
         with pytest.raises(HQRejected, match="already used"):
-            enrol_device(other, HQClient(hq.url, None), code, "thief")
+            enrol_device(other, HQClient(hq.url, None, timeout=PATIENT_HTTP), code, "thief")
         engine.dispose()
         other.dispose()
     finally:
         proxy.stop()
-    assert requests.get(f"{hq.url}/healthz", timeout=5).ok
+    assert requests.get(f"{hq.url}/healthz", timeout=PATIENT_HTTP).ok
 
 
 def test_an_interrupted_store_download_is_resumed_from_the_wizard_without_a_code(

@@ -10,7 +10,9 @@ It records DLE DC4 1 (real-time drawer pulse). It can be switched off (the port 
 connections) and on again (same port), or told to ignore status requests like a printer
 without status support.
 
-Test helper: the servers run on daemon threads; state is guarded by a lock.
+Test helper: the servers run on daemon threads; state is guarded by a lock. A TCP connection
+is marked `closed` once the simulator has taken every byte of it and hung up, so a test can wait
+for that instead of guessing how long the simulator's thread needs on a busy machine.
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ import struct
 import threading
 import tty
 from dataclasses import dataclass, field
+
+from tests.waiting import WAIT_S, wait_for
 
 DLE, EOT, DC4 = 0x10, 0x04, 0x14
 
@@ -58,6 +62,7 @@ class Connection:
     received: bytearray = field(default_factory=bytearray)
     status_queries: list = field(default_factory=list)
     pulses: int = 0
+    closed: bool = False  # TCP: the host hung up and every byte it sent was taken
 
 
 class PrinterLogic:
@@ -152,7 +157,7 @@ class TcpPrinterSim:
                 pass
             listener.close()
         for thread in self._threads:
-            thread.join(timeout=2)
+            thread.join(timeout=WAIT_S)
         self._threads.clear()
         for client in self._clients:
             try:
@@ -187,6 +192,16 @@ class TcpPrinterSim:
             pass
         finally:
             client.close()  # the host half-closed: close our side too, like a printer does
+            conn.closed = True
+
+    def wait_closed(self, count: int, timeout: float = WAIT_S) -> list[Connection]:
+        """Wait until `count` connections have come and all of them are closed (every byte
+        they carried is in `received`); the connections."""
+        def done():
+            with self.logic.lock:
+                conns = list(self.logic.connections)
+            return conns if len(conns) >= count and all(c.closed for c in conns) else None
+        return wait_for(done, timeout, f"{count} finished printer connection(s)")
 
     def __enter__(self) -> "TcpPrinterSim":
         return self.switch_on()
@@ -238,6 +253,6 @@ class PtyPrinterSim:
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
-        self._thread.join(timeout=2)
+        self._thread.join(timeout=WAIT_S)
         os.close(self.master)
         os.close(self.slave)

@@ -1,10 +1,9 @@
 """The pole display over a real pseudo-terminal: what the shopper reads, byte for byte."""
 from __future__ import annotations
 
-import time
-
 from hardware.pole_display import (SELECT_DISPLAY, SELECT_PRINTER, PoleDisplay, fit, frame,
                                    item_lines, to_display_text)
+from tests.waiting import wait_for
 
 
 def screen(data: bytes, columns: int = 20) -> list[str]:
@@ -57,10 +56,8 @@ def test_the_display_on_a_serial_port_shows_both_lines(pty_printer):
                                         "199.000 ₫"))
         assert display.show(*item_lines("Giày thể thao", "1.290.000 ₫", "TỔNG CỘNG",
                                         "1.489.000 ₫"))
-        deadline = time.monotonic() + 5
         expected = frame("Giay the 1.290.000 d", "TONG CON 1.489.000 d")
-        while not pty_printer.received.endswith(expected) and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_for(lambda: pty_printer.received.endswith(expected), what="the second frame")
     finally:
         display.close()
     received = pty_printer.received

@@ -21,6 +21,7 @@ from pos_app.services.print_jobs import (JobStatus, PrintJobStore, ReceiptReader
                                          receipt_job_id)
 from tests.hardware.escpos_decode import decode
 from tests.hardware.receipt_sales import ring_up, vn_sale
+from tests.waiting import PATIENT_IO_S, WAIT_S
 
 ESC_P = b"\x1bp"  # ESC p m t1 t2: the drawer kick sent with a receipt
 PULSE = b"\x10\x14\x01"  # DLE DC4 1: the real-time drawer pulse (printer offline)
@@ -44,15 +45,24 @@ class Recorder:
             self.statuses.append(status)
             self._cond.notify_all()
 
-    def wait_for(self, predicate, timeout: float = 10.0):
+    def wait_for(self, predicate, timeout: float = WAIT_S):
         with self._cond:
             assert self._cond.wait_for(lambda: any(predicate(v) for v in self.views), timeout), \
                 f"no such job report; got {[(v.kind, v.state, v.problem) for v in self.views]}"
             return next(v for v in self.views if predicate(v))
 
-    def wait_until(self, condition, timeout: float = 10.0) -> None:
+    def wait_until(self, condition, timeout: float = WAIT_S) -> None:
         with self._cond:
             assert self._cond.wait_for(condition, timeout), "the queue did not get there"
+
+    def settle(self, queue: PrintQueue) -> None:
+        """Ask for a status read and wait for its report: the worker then went round its loop
+        once more after everything reported so far, and found nothing due to print first
+        (jobs come before status polls). What a fixed wait for "more polls" stood for."""
+        with self._cond:
+            seen = len(self.statuses)
+        queue.request_status()
+        self.wait_until(lambda: len(self.statuses) > seen)
 
     def states(self, job_id: str) -> list:
         with self._cond:
@@ -75,15 +85,26 @@ def till(device_db):
 
 
 def make_queue(till, clock, printer, recorder, *, start=True, resume=True) -> PrintQueue:
+    """The queue; started, it returns once the worker is past its start-up (resuming what an
+    earlier run left), so that a sale the test commits next is never taken for one of those:
+    a resumed receipt keeps its job id and would swallow the test's own submission."""
     engine, reader, ctx = till
     queue = PrintQueue(printer, ReceiptReader(reader), PrintJobStore(engine, reader, clock),
                        device_id=ctx.device_id, on_job=recorder.job, on_status=recorder.status)
-    return queue.start(resume) if start else queue
+    if not start:
+        return queue
+    queue.start(resume)
+    if printer is not None:  # its first status read comes after the resume
+        recorder.settle(queue)
+    return queue
 
 
 def printer_for(sim) -> EscposPrinter:
-    return EscposPrinter(PrinterSettings(uri=sim.uri, profile="TM-T88V", status_timeout_s=0.3,
-                                         connect_timeout_s=0.5))
+    """The simulator answers status at once and refuses at once when off: generous timeouts
+    only matter when something is broken (and `finish` waits until it took every byte)."""
+    return EscposPrinter(PrinterSettings(uri=sim.uri, profile="TM-T88V",
+                                         status_timeout_s=PATIENT_IO_S,
+                                         connect_timeout_s=PATIENT_IO_S))
 
 
 def stored(engine, job_id: str):
@@ -136,7 +157,8 @@ def test_printer_off_keeps_the_job_and_prints_it_once_when_it_is_back(till, cloc
         tcp_printer.switch_on()  # same port; the status poll notices, nobody taps Retry
         done = recorder.wait_for(lambda v: v.job_id == job_id and v.finished)
         assert done.state is JobState.PRINTED and done.attempts >= 2
-        threading.Event().wait(1.5)  # more polls and retry times pass: nothing more prints
+        assert queue.jobs() == []  # nothing is left that could print again
+        recorder.settle(queue)  # one more round of the worker: nothing more prints
     finally:
         queue.stop()
     [payload] = receipt_payloads(tcp_printer)
@@ -156,11 +178,15 @@ def test_paper_out_opens_the_drawer_and_prints_once_after_reloading(till, clock,
         waiting = recorder.wait_for(lambda v: v.job_id == job_id and v.state is JobState.WAITING)
         assert waiting.problem is PrintProblem.PAPER_OUT and waiting.drawer_opened
         assert any(s.paper_out for s in recorder.statuses)
-        threading.Event().wait(0.8)  # polls see the paper is still out: nothing is sent
+        # the retry finds the paper still out: nothing is sent
+        recorder.wait_for(lambda v: v.job_id == job_id and v.state is JobState.WAITING
+                          and v.attempts >= 2)
+        recorder.settle(queue)  # and a status poll after it
         assert receipt_payloads(tcp_printer) == []
         tcp_printer.state.paper = "ok"
         recorder.wait_for(lambda v: v.job_id == job_id and v.state is JobState.PRINTED)
-        threading.Event().wait(0.8)
+        assert queue.jobs() == []
+        recorder.settle(queue)
     finally:
         queue.stop()
     [payload] = receipt_payloads(tcp_printer)
@@ -249,9 +275,9 @@ def test_no_sale_drawer_kick_is_tried_once_and_not_retried(till, clock, tcp_prin
         job_id = queue.open_drawer()
         failed = recorder.wait_for(lambda v: v.job_id == job_id and v.finished)
         assert failed.state is JobState.FAILED and failed.problem is PrintProblem.UNREACHABLE
+        assert queue.jobs() == []  # not kept: the drawer cannot spring open later
         tcp_printer.switch_on()
-        threading.Event().wait(1.0)
-        assert tcp_printer.logic.payloads() == []  # the drawer does not spring open later
+        assert tcp_printer.logic.payloads() == []
         kick = queue.open_drawer()
         opened = recorder.wait_for(lambda v: v.job_id == kick and v.finished)
     finally:
@@ -291,7 +317,7 @@ def test_unfinished_receipts_resume_when_the_till_starts_again(till, clock, tcp_
     # and a later start prints none of them again
     recorder2 = Recorder()
     queue = make_queue(till, clock, printer_for(tcp_printer), recorder2)
-    threading.Event().wait(0.5)
+    recorder2.settle(queue)  # resumed, then round the loop: a resumed job would go first
     queue.stop()
     assert recorder2.views == [] and len(receipt_payloads(tcp_printer)) == 2
 
@@ -305,3 +331,58 @@ def test_a_printed_job_is_never_made_pending_again(till, clock):
     store.save(job_id, sale.sale_id, False, JobStatus.PENDING, 2, "paper_out", "late report")
     assert stored(engine, job_id) == ("printed", 1, 0)
     assert store.to_resume(ctx.device_id) == []
+
+
+def test_a_cash_sale_whose_receipt_the_resume_printed_first_still_opens_the_drawer(
+        till, clock, tcp_printer):
+    """The till starts, the cashier completes a cash sale at once, and the start-up resume
+    sees the committed sale (no job row yet) before the sale's own submission arrives: the
+    receipt prints once and the drawer still opens."""
+    engine, reader, ctx = till
+    recorder = Recorder()
+    queue = make_queue(till, clock, printer_for(tcp_printer), recorder, start=False)
+    sale = vn_sale(engine, ctx, clock)  # committed before the worker's resume runs
+    queue.start()
+    try:
+        job_id = receipt_job_id(sale.sale_id)
+        recorder.wait_for(lambda v: v.job_id == job_id and v.state is JobState.PRINTED)
+        assert queue.submit_sale(sale.sale_id, open_drawer=True) == job_id  # arrives late
+        kicked = recorder.wait_for(lambda v: v.kind is JobKind.DRAWER and v.finished)
+    finally:
+        queue.stop()
+    assert kicked.state is JobState.PRINTED and kicked.drawer_opened
+    printed = receipt_payloads(tcp_printer)
+    assert sum(sale.receipt_no.encode() in p for p in printed) == 1  # never twice
+    assert any(ESC_P in p for p in printed)
+
+
+def test_a_cash_sale_submitted_while_the_resume_prints_it_still_opens_the_drawer(
+        till, clock, tcp_printer):
+    """Same race, the submission arriving while the resumed receipt is being sent."""
+    engine, reader, ctx = till
+    recorder = Recorder()
+    building = threading.Event()
+    go_on = threading.Event()
+    receipts = ReceiptReader(reader)
+
+    def slow_receipts(sale_id, copy=False):
+        building.set()
+        assert go_on.wait(WAIT_S)
+        return receipts(sale_id, copy)
+
+    sale = vn_sale(engine, ctx, clock)
+    queue = PrintQueue(printer_for(tcp_printer), slow_receipts,
+                       PrintJobStore(engine, reader, clock), device_id=ctx.device_id,
+                       on_job=recorder.job, on_status=recorder.status).start()
+    try:
+        assert building.wait(WAIT_S)  # the resumed receipt is being built and sent
+        job_id = queue.submit_sale(sale.sale_id, open_drawer=True)
+        go_on.set()
+        recorder.wait_for(lambda v: v.job_id == job_id and v.state is JobState.PRINTED)
+        kicked = recorder.wait_for(lambda v: v.kind is JobKind.DRAWER and v.finished)
+    finally:
+        go_on.set()
+        queue.stop()
+    assert kicked.drawer_opened
+    printed = receipt_payloads(tcp_printer)
+    assert sum(sale.receipt_no.encode() in p for p in printed) == 1

@@ -6,6 +6,7 @@ USB cannot be exercised without a device: its URI parsing and the error this mac
 from __future__ import annotations
 
 import os
+import select
 import socket
 import stat
 import sys
@@ -18,6 +19,7 @@ from hardware.printer_uri import (CupsTarget, FileTarget, PrinterUriError, Seria
                                   TcpTarget, UsbTarget, parse_printer_uri)
 from hardware.transports import (PrinterUnreachable, TransportUnavailable, open_transport)
 from pos_app.receipt_printing import PrintProblem
+from tests.waiting import PATIENT_IO_S, wait_for
 
 
 @pytest.mark.parametrize("uri, target", [
@@ -64,11 +66,11 @@ def _open(uri: str, **settings):
 
 
 def test_tcp_refused_and_unknown_host_are_unreachable_with_the_reason():
-    with socket.socket() as probe:  # a port nobody listens on
+    with socket.socket() as probe:  # bound, never listening: the port stays ours and refuses
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with pytest.raises(PrinterUnreachable, match=f"127.0.0.1:{port} refused the connection"):
-        _open(f"tcp://127.0.0.1:{port}")
+        with pytest.raises(PrinterUnreachable, match=f"127.0.0.1:{port} refused the connection"):
+            _open(f"tcp://127.0.0.1:{port}")
     with pytest.raises(PrinterUnreachable, match="cannot be found"):
         _open("tcp://no-such-printer.invalid:9100")
 
@@ -86,23 +88,33 @@ def test_tcp_connect_times_out_quickly():
                 c.setblocking(False)
                 c.connect_ex(("127.0.0.1", port))
                 fillers.append(c)
-            time.sleep(0.1)
+
+            def connected(sock: socket.socket) -> bool:
+                _, done, _ = select.select([], [sock], [], 0)
+                return bool(done) and sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+
+            # one handshake done fills a listen(0) queue: from then on SYNs go unanswered
+            wait_for(lambda: any(connected(c) for c in fillers), what="a full accept queue")
             started = time.monotonic()
             with pytest.raises(PrinterUnreachable, match="did not answer within 0.3 s"):
                 _open(f"tcp://127.0.0.1:{port}", connect_timeout_s=0.3)
-            assert time.monotonic() - started < 1.5
+            # The setting is what ends the wait: without it the kernel gives up after about
+            # two minutes. The bound is generous (100x the setting) so that only an ignored
+            # setting trips it, never a busy machine.
+            assert time.monotonic() - started < 30
         finally:
             for c in fillers:
                 c.close()
 
 
 def test_tcp_bytes_arrive_intact(tcp_printer):
-    link = _open(tcp_printer.uri)
+    link = _open(tcp_printer.uri, status_timeout_s=PATIENT_IO_S)  # finish waits for its close
     assert link.two_way
     link.write(bytes(range(256)) * 40)
     link.finish()
     link.close()
-    assert tcp_printer.logic.connections[0].received == bytes(range(256)) * 40
+    [conn] = tcp_printer.wait_closed(1)
+    assert conn.received == bytes(range(256)) * 40
 
 
 def test_serial_over_a_pseudo_terminal(pty_printer):
@@ -110,9 +122,8 @@ def test_serial_over_a_pseudo_terminal(pty_printer):
     try:
         link.write(b"\x1b@Xin ch\xe0o\n")
         link.finish()
-        deadline = time.monotonic() + 2
-        while pty_printer.received != b"\x1b@Xin ch\xe0o\n" and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_for(lambda: len(pty_printer.received) >= len(b"\x1b@Xin ch\xe0o\n"),
+                 what="the bytes on the pty")
     finally:
         link.close()
     assert pty_printer.received == b"\x1b@Xin ch\xe0o\n"  # raw: no echo, no CR/LF changes

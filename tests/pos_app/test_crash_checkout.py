@@ -15,6 +15,10 @@ every kill opens the database the way the app does and checks the invariants:
 - the number of sales never goes down, and every sale the worker saw committed (its "done"
   line) is in the database.
 
+Every other run (and the last) the kill waits until the till has committed two sales of its
+own before the random delay starts, so that the sales really grow between kills however busy
+the machine is (the other runs keep the kills that land before or during a till's first sale).
+
 Restarts come from a fork server (a pre-imported worker that forks a fresh selling process
 in milliseconds), and every 8th from a brand-new interpreter, so 40 kills fit in CI's time.
 The number of kills is 40 by default; set STORELINE_CRASH_KILLS for a longer soak and
@@ -40,11 +44,13 @@ from pos_app.db.engine import make_engine
 from pos_app.journal import ChainRecord, verify_chain
 from tests.pos_app.crash_worker import pending_intent
 from tests.pos_app.fixture_catalog import build_fixture_db
+from tests.waiting import WAIT_S, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = int(os.environ.get("STORELINE_CRASH_KILLS", "40"))
 FRESH_EVERY = 8  # every 8th restart is a brand-new interpreter, the others come from a fork
-TIMEOUT_S = 30
+TIMEOUT_S = WAIT_S  # a child's start-up or a sale: seconds when the machine is busy
+SALES_BEFORE_KILL = 2  # in the runs that wait for sales: each adds this many at least
 
 
 class Lines:
@@ -109,7 +115,7 @@ class ForkServer:
         for pid in self.children:  # only after a failure: never leave a till selling
             os.kill(pid, signal.SIGKILL)
         self.proc.stdin.close()
-        self.proc.wait(timeout=10)
+        self.proc.wait(timeout=TIMEOUT_S)
 
 
 def _fresh_till(db: Path, ack: Path, log, log_path: Path) -> subprocess.Popen:
@@ -135,6 +141,17 @@ def _acked_sales(ack: Path) -> dict[str, int]:
         if parts and parts[0] == "done":
             done[parts[1]] = int(parts[2])
     return done
+
+
+def _wait_for_new_sales(ack: Path, known: dict[str, int], count: int, log_path: Path) -> None:
+    """Until the running till has acknowledged `count` sales the database did not hold when it
+    started (a retried sale that was already there does not count)."""
+    def enough() -> bool:
+        return sum(1 for sid in _acked_sales(ack) if sid not in known) >= count
+    try:
+        wait_for(enough, TIMEOUT_S, f"{count} new sales by the restarted till", interval=0.01)
+    except AssertionError as exc:
+        pytest.fail(f"{exc}:\n{log_path.read_text()}")
 
 
 def check_invariants(db: Path) -> dict[str, int]:
@@ -227,15 +244,20 @@ def test_sigkill_during_checkout_never_loses_or_corrupts_a_sale(tmp_path):
         try:
             for kill_no in range(1, KILLS + 1):
                 fresh = kill_no % FRESH_EVERY == 1
+                sells_first = kill_no % 2 == 0 or kill_no == KILLS
                 if fresh:
                     proc = _fresh_till(db, ack, log, log_path)
+                    if sells_first:
+                        _wait_for_new_sales(ack, previous, SALES_BEFORE_KILL, log_path)
                     time.sleep(rng.uniform(0.005, 0.150))
                     alive = proc.poll() is None
                     proc.kill()  # SIGKILL
-                    assert proc.wait(timeout=10) == -signal.SIGKILL and alive, (
+                    assert proc.wait(timeout=TIMEOUT_S) == -signal.SIGKILL and alive, (
                         f"worker died on its own:\n{log_path.read_text()}")
                 else:
                     pid = server.start_till()
+                    if sells_first:
+                        _wait_for_new_sales(ack, previous, SALES_BEFORE_KILL, log_path)
                     time.sleep(rng.uniform(0.005, 0.150))
                     server.kill_till(pid)
 
@@ -259,7 +281,8 @@ def test_sigkill_during_checkout_never_loses_or_corrupts_a_sale(tmp_path):
         finally:
             server.close()
     elapsed = time.monotonic() - started
-    # the test means something only if the tills really sold between kills
+    # the test means something only if the tills really sold between kills (the runs that
+    # wait for sales make sure of it, whatever the machine's speed)
     assert len(previous) >= KILLS, f"only {len(previous)} sales in {KILLS} runs"
     assert grew >= KILLS // 2, f"sales were added in only {grew} of {KILLS} runs"
     print(f"\n{KILLS} kills, {len(previous)} sales survived, {elapsed:.1f} s (seed {seed}); "

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.waiting import WAIT_MS
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SHOTS = Path(__file__).resolve().parent.parent / "_artifacts" / "screenshots"
@@ -34,7 +36,7 @@ def make_app(qtbot, tmp_path, qapp):
                         lang=lang, demo_store=store, qt=qapp)
         qtbot.addWidget(app.window)
         app.window.show()
-        qtbot.waitUntil(lambda: app.window.login.tiles.count() > 0, timeout=10_000)
+        qtbot.waitUntil(lambda: app.window.login.tiles.count() > 0, timeout=WAIT_MS)
         apps.append(app)
         return app
 
@@ -54,7 +56,16 @@ def sign_in(qtbot, app, code: str, pin: str) -> None:
         qtbot.mouseClick(login.keypad.findChild(type(login.sign_in), f"key_{digit}"),
                          Qt.MouseButton.LeftButton)
     qtbot.mouseClick(login.sign_in, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: app.window.associate is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: app.window.associate is not None, timeout=WAIT_MS)
+
+
+def drain_db(qtbot, app) -> None:
+    """Wait until the database worker has done everything handed to it so far and its results
+    reached the UI: it is one thread and results come back in order, so a no-op queued now
+    comes back last. What a fixed `qtbot.wait` before a "nothing happened" check stood for."""
+    done: list[bool] = []
+    app.services.tasks.run_db(lambda: None, lambda _result: done.append(True))
+    qtbot.waitUntil(lambda: bool(done), timeout=WAIT_MS)
 
 
 def sell_one_tee(qtbot, sell):
@@ -64,9 +75,9 @@ def sell_one_tee(qtbot, sell):
     from ui.scanner_filter import simulate_wedge_scan
 
     simulate_wedge_scan(sell.search, DEMO_VN_TEE_BARCODE)
-    qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=WAIT_MS)
     due = sell.basket.priced().total
     sell.checkout((cash_payment(due, due),))
-    qtbot.waitUntil(lambda: sell.pages.currentWidget() is sell.complete_view, timeout=10_000)
+    qtbot.waitUntil(lambda: sell.pages.currentWidget() is sell.complete_view, timeout=WAIT_MS)
     sell.start_new_sale()
     return sell.last_sale

@@ -12,6 +12,7 @@ from alembic import command
 from pos_app.db.engine import make_engine
 from pos_app.db.migrate import HEAD, _config
 from pos_app.demo_store import DEMO_VN_TEE_BARCODE, load_demo
+from tests.waiting import WAIT_MS
 from ui.app import build_app
 from ui.theme import LayoutMode
 
@@ -24,7 +25,7 @@ def test_demo_command_opens_the_demo_store(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run([sys.executable, "-m", "ui.app", "--demo", "--db", str(db),
                           "--screenshot", str(shot)], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=180)
+                         text=True, timeout=600)  # a hang guard
     assert out.returncode == 0, out.stderr
     assert "Storeline Saigon Centre" in out.stdout
     assert shot.stat().st_size > 10_000  # a real picture of the login screen
@@ -39,7 +40,7 @@ def test_a_new_till_opens_the_enrolment_wizard(tmp_path):
     shot = tmp_path / "wizard.png"
     out = subprocess.run([sys.executable, "-m", "ui.app", "--db", str(tmp_path / "new.sqlite3"),
                           "--screenshot", str(shot)], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+                         timeout=600, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 0, out.stderr
     assert shot.stat().st_size > 5_000
 
@@ -69,6 +70,6 @@ def test_app_upgrades_an_older_database_and_keeps_its_sales(qtbot, qapp, tmp_pat
             assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
             assert conn.execute("SELECT receipt_no FROM sales").fetchall() == [("OLD-1",)]
             assert conn.execute("SELECT count(*) FROM audit_log").fetchone() is not None
-        qtbot.waitUntil(lambda: app.window.login.tiles.count() == 3, timeout=10_000)
+        qtbot.waitUntil(lambda: app.window.login.tiles.count() == 3, timeout=WAIT_MS)
     finally:
         app.close()

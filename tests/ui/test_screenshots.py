@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QPushButton, QStyleOptionViewItem
 from pos_app.demo_store import (DEMO_ASSOCIATES, DEMO_VN_KIDS_BARCODE, DEMO_VN_SNEAKER_BARCODE,
                                 DEMO_VN_TEE_BARCODE)
 from tests.ui.conftest import sign_in
+from tests.waiting import WAIT_MS
 from ui.scanner_filter import simulate_wedge_scan
 
 EXPECT = {
@@ -29,7 +30,7 @@ def test_sell_screen_screenshot(qtbot, make_app, shots_dir, layout, lang):
     sign_in(qtbot, app, manager.code, manager.pin)
     for code in (DEMO_VN_TEE_BARCODE, DEMO_VN_SNEAKER_BARCODE, DEMO_VN_KIDS_BARCODE):
         simulate_wedge_scan(sell.search, code)
-    qtbot.waitUntil(lambda: len(sell.basket.lines) == 3, timeout=5000)
+    qtbot.waitUntil(lambda: len(sell.basket.lines) == 3, timeout=WAIT_MS)
     qtbot.wait(50)
     window.grab().save(str(shots_dir / f"sell_{layout}_{lang}.png"))
 
@@ -67,7 +68,7 @@ def test_us_store_formats_dollars_and_sales_tax(qtbot, make_app, shots_dir):
     cashier = next(a for a in DEMO_ASSOCIATES["nyc"] if a.code == "C01")
     sign_in(qtbot, app, cashier.code, cashier.pin)
     simulate_wedge_scan(sell.search, DEMO_US_TEE_UPC)  # 12-digit UPC-A finds the GTIN-13
-    qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=WAIT_MS)
     tax = (DEMO_US_TEE_PRICE * 88750 + 500_000) // 1_000_000  # 8.875 %, half-up
     assert sell.lbl_tax.text() == "Sales tax"
     assert sell.val_tax.text() == f"${tax / 100:.2f}"
