@@ -1,6 +1,7 @@
 """`pos-hq`: run and administer the HQ service from a shell.
 
     pos-hq serve --database URL [--host 127.0.0.1] [--port 8765] [--tls-cert F --tls-key F]
+                 [--trusted-proxy ADDR ...] [--access-log] [--workers N] [limits, see --help]
     pos-hq demo-seed --database URL
     pos-hq enrolment-code --database URL --store HCM1 [--ttl 60]
     pos-hq revoke --database URL DEVICE_ID
@@ -10,10 +11,19 @@ URL: a SQLite file path or URL (the default, ./storeline-hq.db) or
 `postgresql+psycopg://user@host/db`. Every command upgrades the schema first.
 Runs on the main thread; `serve` hands the app to uvicorn (its own event loop + threadpool).
 Secrets: enrolment codes are printed once for the operator; device secrets are never printed.
+
+`serve` believes forwarded headers (X-Forwarded-For) only from the proxies named with
+--trusted-proxy: uvicorn's own default trusted every client on 127.0.0.1, so anything on the
+HQ machine could pick the address the limits are kept for (hq/api/gate.py). The access log
+holds request lines only (method, path, status), and no personal data travels in a path
+since the customer search and duplicates moved to POST bodies.
+Flags of `serve` may also come from the environment (for containers): STORELINE_HQ_TRUSTED_
+PROXIES=a,b, STORELINE_HQ_ACCESS_LOG=1 and STORELINE_HQ_LIMIT_* (hq/api/ratelimit.Limits).
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import sys
 
@@ -29,10 +39,28 @@ def _engine(args):
     return engine
 
 
+TRUSTED_PROXIES_ENV = "STORELINE_HQ_TRUSTED_PROXIES"
+ACCESS_LOG_ENV = "STORELINE_HQ_ACCESS_LOG"
+SHORT_ADMIN_TOKEN = 16  # characters; a generated one has 32
+
+
+def _log_config(level: str, access_log: bool) -> dict:
+    """uvicorn's logging at `level`, its access log at INFO when asked for (else at `level`:
+    on at info and below, as uvicorn has it)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    for name in ("uvicorn", "uvicorn.error"):
+        config["loggers"][name]["level"] = level.upper()
+    config["loggers"]["uvicorn.access"]["level"] = "INFO" if access_log else level.upper()
+    return config
+
+
 def cmd_serve(args) -> int:
     import uvicorn
 
     from hq.api.app import DATABASE_ENV, admin_token_from_env, create_app
+    from hq.api.ratelimit import Limits
 
     if bool(args.tls_cert) != bool(args.tls_key):
         print("--tls-cert and --tls-key go together", file=sys.stderr)
@@ -41,17 +69,29 @@ def cmd_serve(args) -> int:
     token, generated = admin_token_from_env()
     if generated:  # shown once on the operator's console, never logged
         print(f"admin token (set STORELINE_HQ_ADMIN_TOKEN to choose one): {token}", flush=True)
-    tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
+    elif len(token) < SHORT_ADMIN_TOKEN:
+        print(f"warning: STORELINE_HQ_ADMIN_TOKEN is shorter than {SHORT_ADMIN_TOKEN} "
+              "characters: failed attempts are limited per address, but a short token can "
+              "still be guessed from many; use a long random one", file=sys.stderr, flush=True)
+    limits = Limits(device_per_second=args.device_requests_per_second,
+                    auth_failures_per_minute=args.auth_failures_per_minute,
+                    enrolments_per_minute=args.enrolments_per_minute)
+    proxies = [a for item in args.trusted_proxy for a in item.split(",") if a.strip()]
+    server = {"host": args.host, "port": args.port, "ssl_certfile": args.tls_cert,
+              "ssl_keyfile": args.tls_key, "log_level": None,
+              "log_config": _log_config(args.log_level, args.access_log),
+              # forwarded headers only from the proxies named; none: the TCP peer is the client
+              "proxy_headers": bool(proxies),
+              "forwarded_allow_ips": [a.strip() for a in proxies] or None}
     if args.workers <= 1:
-        app = create_app(engine, admin_token=token)
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, **tls)
+        uvicorn.run(create_app(engine, admin_token=token, limits=limits), **server)
         return 0
     # Several processes (uvicorn's supervisor): each worker builds its own engine and app
     # from the environment (hq.api.app.app_from_env); the schema was upgraded above, once.
     engine.dispose()
-    os.environ.update({DATABASE_ENV: args.database, "STORELINE_HQ_ADMIN_TOKEN": token})
-    uvicorn.run("hq.api.app:app_from_env", factory=True, workers=args.workers,
-                host=args.host, port=args.port, log_level=args.log_level, **tls)
+    os.environ.update({DATABASE_ENV: args.database, "STORELINE_HQ_ADMIN_TOKEN": token,
+                       **limits.to_env()})
+    uvicorn.run("hq.api.app:app_from_env", factory=True, workers=args.workers, **server)
     return 0
 
 
@@ -137,9 +177,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     p.add_argument("--log-level", default="info")
+    p.add_argument("--access-log", action="store_true",
+                   default=os.environ.get(ACCESS_LOG_ENV, "") not in ("", "0"),
+                   help="log every request line (method, path, status) even when "
+                        "--log-level is above info (on at info and below anyway)")
+    p.add_argument("--trusted-proxy", action="append", metavar="ADDR",
+                   default=[os.environ.get(TRUSTED_PROXIES_ENV, "")],
+                   help="address (or network) of a reverse proxy whose X-Forwarded-For HQ "
+                        "believes; repeat for several. Default: none, the client is the TCP "
+                        "peer")
     p.add_argument("--workers", type=int, default=1,
                    help="worker processes (ingest throughput scales with cores; the "
-                        "per-device rate limit is then kept per worker)")
+                        "limits below are then kept per worker)")
+    limits = _default_limits()
+    p.add_argument("--device-requests-per-second", type=_limit,
+                   default=limits.device_per_second,
+                   help="requests one device may make (twice as many in a burst)")
+    p.add_argument("--auth-failures-per-minute", type=_limit,
+                   default=limits.auth_failures_per_minute,
+                   help="failed authentications per client address and per credential "
+                        "(as many in a burst); raise it where many tills share one address")
+    p.add_argument("--enrolments-per-minute", type=_limit,
+                   default=limits.enrolments_per_minute,
+                   help="enrolment attempts per client address (10 at most in a burst)")
     command("demo-seed", cmd_demo_seed, "load the demo company (idempotent)")
     p = command("enrolment-code", cmd_enrolment_code, "make a one-time enrolment code")
     p.add_argument("--store", required=True, help="store code, e.g. HCM1")
@@ -148,6 +208,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("device_id")
     command("audit", cmd_audit, "journal completeness per device (exit 1 on problems)")
     return parser
+
+
+def _default_limits():
+    from hq.api.ratelimit import Limits
+
+    try:
+        return Limits.from_env()
+    except ValueError as exc:
+        raise SystemExit(f"pos-hq: {Limits.ENV_PREFIX}*: {exc}") from None
+
+
+def _limit(text: str) -> float:
+    from hq.api.ratelimit import positive_number
+
+    try:
+        return positive_number(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:

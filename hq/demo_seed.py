@@ -33,7 +33,7 @@ from hq.services.common import utc_iso
 def seed_demo(engine: Engine) -> list[str]:
     """Write the demo stores that are missing; returns the codes of the stores written."""
     # demo data only; the service never imports pos_app at runtime
-    from pos_app.auth import hash_pin
+    from pos_app.auth import hash_pin, min_pin_length
     from pos_app.demo_customers import demo_customers
     from pos_app.demo_store import (DEMO_ASSOCIATES, DEMO_CUSTOMERS, DEMO_MARKDOWN_ITEM_CODE,
                                     DEMO_STORES, build_catalog, demo_uuid)
@@ -65,7 +65,8 @@ def seed_demo(engine: Engine) -> list[str]:
             promotions.insert_promotions(conn, _demo_promotions(key, sid, rows, demo_uuid))
             catalog.insert_new(conn, "associate", [{
                 "id": demo_uuid(key, "associate", a.code), "store_id": sid, "code": a.code,
-                "name": a.name, "role": a.role.value, "pin_hash": hash_pin(a.pin), "active": 1}
+                "name": a.name, "role": a.role.value,
+                "pin_hash": hash_pin(a.pin, min_pin_length(a.role)), "active": 1}
                 for a in DEMO_ASSOCIATES[key]], sid)
             catalog.insert_new(conn, "customer", [{
                 "id": c.id, "home_store_id": sid, "name": c.name, "phone": c.phone,

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Connection, Engine
 
-from pos_app.auth import Role, hash_pin
+from pos_app.auth import Role, hash_pin, min_pin_length
 from pos_app.barcodes import default_rules_us, default_rules_vn, ean13_with_check_digit
 from pos_app.db import migrate
 from pos_app.db.catalog_queries import index_variants
@@ -77,10 +77,10 @@ class DemoAssociate:
 
 
 DEMO_ASSOCIATES: dict[str, tuple[DemoAssociate, ...]] = {
-    "hcm": (DemoAssociate("M01", "Lan Nguyễn", Role.MANAGER, "1234"),
+    "hcm": (DemoAssociate("M01", "Lan Nguyễn", Role.MANAGER, "123456"),
             DemoAssociate("C01", "Minh Trần", Role.CASHIER, "1111"),
             DemoAssociate("A01", "Hoa Lê", Role.ASSOCIATE, "2222")),
-    "nyc": (DemoAssociate("M01", "Morgan Lee", Role.MANAGER, "1234"),
+    "nyc": (DemoAssociate("M01", "Morgan Lee", Role.MANAGER, "123456"),
             DemoAssociate("C01", "Casey Park", Role.CASHIER, "1111"),
             DemoAssociate("A01", "Alex Kim", Role.ASSOCIATE, "2222")),
 }
@@ -223,7 +223,7 @@ def _write_store(conn: Connection, spec: DemoStoreSpec) -> None:
         "INSERT INTO associates(id, store_id, code, name, role, pin_hash, active)"
         " VALUES (?, ?, ?, ?, ?, ?, 1)",
         [(demo_uuid(spec.key, "associate", a.code), sid, a.code, a.name, a.role.value,
-          hash_pin(a.pin)) for a in DEMO_ASSOCIATES[spec.key]])
+          hash_pin(a.pin, min_pin_length(a.role))) for a in DEMO_ASSOCIATES[spec.key]])
     rows = build_catalog(spec)
     insert_catalog(conn, rows.products, rows.variants, rows.barcodes, rows.prices)
     # Markdown stickers: an in-store price label (barcode rules "20"/"21", or UPC type 2)

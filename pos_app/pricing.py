@@ -27,6 +27,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import Sequence
 
+from pos_app.text_rules import check_text
+
 
 class TaxMode(str, Enum):
     INCLUSIVE = "inclusive"
@@ -48,6 +50,7 @@ class Discount:
     def __post_init__(self) -> None:
         if not self.reason.strip():
             raise ValueError("A discount needs a reason")
+        check_text(self.reason, "discount reason")
         if self.value < 0:
             raise ValueError("A discount cannot be negative")
         if self.kind is DiscountKind.PERCENT and self.value > 10_000:

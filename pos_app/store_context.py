@@ -44,6 +44,11 @@ class StoreContext:
     idle_lock_seconds: int = 120
 
 
+# The device's HQ secret (written at enrolment by sync/enrolment.py): it authenticates the till
+# to HQ and keys the associates' PIN verifiers HQ sends (pos_app/auth.py).
+DEVICE_SECRET_SETTING = "device_secret"
+
+
 def read_setting(conn: Connection, key: str, default=None):
     row = conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": key}).first()
     return json.loads(row[0]) if row else default

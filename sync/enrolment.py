@@ -24,12 +24,13 @@ from typing import Callable
 from sqlalchemy import Engine
 
 from pos_app.db import migrate
-from pos_app.store_context import StoreContext, load_store_context, read_setting, write_setting
+from pos_app.store_context import (DEVICE_SECRET_SETTING, StoreContext, load_store_context,
+                                   read_setting, write_setting)
 from sync.hq_client import HQClient
 from sync.protocol import normalise_enrolment_code
 from sync.snapshot_loader import bootstrap, download_incomplete, mark_download_started
 
-SECRET_KEY = "device_secret"
+SECRET_KEY = DEVICE_SECRET_SETTING
 REQUEST_KEY = "enrolment_request"  # {"code": sha256 of the normalised code, "id": request id}
 
 

@@ -8,7 +8,8 @@ Why: the pusher, the puller and the worker must tell "HQ is not there, try later
     HQBusy          429 Too Many Requests, with the Retry-After seconds          (retryable)
     HQRejected      any other 4xx, with HQ's reason                              (not retryable)
 
-One `requests.Session` keeps connections alive between calls. The device secret travels only in
+One `requests.Session` keeps connections alive between calls; a request whose kept-alive
+connection turns out closed by HQ is sent once more on a new one. The device secret travels only in
 the Authorization header; it never appears in a repr, an exception or a log line.
 
 Thread: an HQClient is used by one thread at a time (the sync worker; the enrolment wizard's
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 import requests
+import urllib3
 from pydantic import BaseModel, ValidationError
 
 from sync.protocol import (
@@ -82,6 +84,14 @@ def _reason(resp: requests.Response) -> str:
             if key in body:
                 return str(body[key])[:500]
     return str(body)[:200]
+
+
+def _aborted(exc: requests.ConnectionError) -> bool:
+    """The connection was closed or reset before an answer came, as happens to a kept-alive
+    connection the server has just closed. Sending again on a new connection is safe: every
+    request of the protocol is idempotent (push by event ids, enrol by request id, reads).
+    Not a refused connection or a timeout: those say HQ is away, and are not retried."""
+    return isinstance(exc.args[0] if exc.args else None, urllib3.exceptions.ProtocolError)
 
 
 def _retry_after(resp: requests.Response) -> float | None:
@@ -187,16 +197,23 @@ class HQClient:
             if self._auth is None:
                 raise HQRejected(401, "this device is not enrolled (no credentials)")
             headers["Authorization"] = self._auth
-        try:
-            resp = self._session.request(method, self.base_url + path, headers=headers,
-                                         timeout=self.timeout, **kwargs)
-            if not kwargs.get("stream"):
-                _ = resp.content  # read the whole body here: a drop mid-body raises here
-        except requests.RequestException as exc:
-            # ConnectionError, Timeout, ChunkedEncodingError (dropped mid-response), ...
-            log.info("HQ %s %s unreachable: %s", method, path, type(exc).__name__)
-            raise HQUnreachable(f"HQ unreachable ({type(exc).__name__})") from None
-        return resp
+        for attempt in (1, 2):
+            try:
+                resp = self._session.request(method, self.base_url + path, headers=headers,
+                                             timeout=self.timeout, **kwargs)
+                if not kwargs.get("stream"):
+                    _ = resp.content  # read the whole body here: a drop mid-body raises here
+                return resp
+            except requests.ConnectionError as exc:
+                if attempt == 1 and _aborted(exc):
+                    continue  # a kept-alive connection HQ had closed: once more, on a new one
+                log.info("HQ %s %s unreachable: %s", method, path, type(exc).__name__)
+                raise HQUnreachable(f"HQ unreachable ({type(exc).__name__})") from None
+            except requests.RequestException as exc:
+                # Timeout, ChunkedEncodingError (dropped mid-response), ...
+                log.info("HQ %s %s unreachable: %s", method, path, type(exc).__name__)
+                raise HQUnreachable(f"HQ unreachable ({type(exc).__name__})") from None
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     @staticmethod
     def _check_status(resp: requests.Response) -> None:

@@ -33,17 +33,21 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable, Generic, Literal, TypeVar, Union
 
+from pydantic import ValidationError
 from sqlalchemy import Engine, text
 
 from pos_app.loyalty import LiveBalance
 from pos_app.store_context import read_setting
+from pos_app.text_rules import strip_unsafe
 from pos_app.textfold import fold, fts_prefix_query
 from sync.hq_client import HQBusy, HQClient, HQRejected, HQServerError, HQUnreachable
-from sync.protocol import (CustomerDetail, CustomerSearchResult, CustomerSummary, StockLevel,
-                           StockResult, WebOrder, mask_email, mask_phone)
+from sync.protocol import (MAX_CUSTOMER_SEARCH, CustomerDetail, CustomerSearchResult,
+                           CustomerSummary, StockLevel, StockResult, WebOrder, mask_email,
+                           mask_phone)
 from sync.profile_fallback import cached_profile, local_duplicates, local_my_tasks
 from sync.protocol_customers import (CustomerProfile, CustomerSummaryRef, DuplicateCandidates,
                                      TaskList, TaskView)
+from sync.protocol_lookups import MAX_SEARCH_TEXT, CustomerSearchRequest, DuplicatesRequest
 from sync.status import LAST_PULL_OK
 
 T = TypeVar("T")
@@ -68,6 +72,12 @@ class LookupResult(Generic[T]):
     @property
     def live(self) -> bool:
         return self.source == "live"
+
+
+def _typed(text: str) -> str:
+    """What a person typed, as it is looked up: control characters (a scanner's GS, a stray
+    NUL) become spaces, runs of white space one space (HQ refuses control characters)."""
+    return " ".join(strip_unsafe(text, " ").split())
 
 
 def _now() -> str:
@@ -100,13 +110,16 @@ class LiveLookup:
 
     # --- the look-ups --------------------------------------------------------------------
     def search_customers(self, q: str, limit: int = 20) -> LookupResult[list[CustomerSummary]]:
-        """Customers matching what was typed: name, phone, e-mail or loyalty card."""
-        q = " ".join(q.split())
+        """Customers matching what was typed: name, phone, e-mail or loyalty card. Asked in a
+        POST body (sync/protocol_lookups.py): what was typed stays out of HQ's logs."""
+        q = _typed(q)
         if not q:
             return LookupResult([], "live", _now(), None)
+        request = CustomerSearchRequest(q=q[:MAX_SEARCH_TEXT].strip(),
+                                        limit=max(1, min(limit, MAX_CUSTOMER_SEARCH)))
         result = self._lookup(
-            lambda c: c._call("GET", "/v1/customers/search", CustomerSearchResult,
-                              params={"q": q[:100], "limit": limit}).customers,
+            lambda c: c._call("POST", "/v1/customers/search", CustomerSearchResult,
+                              json=request.model_dump()).customers,
             lambda: self._local_search(q, limit), on_rejected=[])
         if result.live and not result.error:
             unsynced = self._unsynced_matches(q, limit)
@@ -139,17 +152,25 @@ class LiveLookup:
 
     def duplicates(self, phone: str | None, email: str | None
                    ) -> LookupResult[list[CustomerSummaryRef]]:
-        """Likely duplicates (same normalised phone or e-mail), masked: HQ's, else the book's."""
-        params = {k: v for k, v in (("phone", phone), ("email", email)) if v}
-        if not params:
+        """Likely duplicates (same normalised phone or e-mail), masked: HQ's, else the book's.
+        A phone without a digit or a blank e-mail cannot match anyone: it is not asked."""
+        phone, email = _typed(phone or "") or None, _typed(email or "") or None
+        if phone is not None and not any("0" <= c <= "9" for c in phone):
+            phone = None
+        if phone is None and email is None:
             return LookupResult([], "live", _now(), None)
+        try:
+            request = DuplicatesRequest(phone=phone, email=email)
+        except ValidationError as exc:  # longer than any phone or address: HQ would refuse it
+            return LookupResult([], "live", _now(), exc.errors()[0]["msg"])
 
         def fallback():
             with self.engine.connect() as conn:
                 return local_duplicates(conn, phone, email), None, True
         return self._lookup(
-            lambda c: c._call("GET", "/v1/customers/duplicates", DuplicateCandidates,
-                              params=params).customers, fallback, on_rejected=[])
+            lambda c: c._call("POST", "/v1/customers/duplicates", DuplicateCandidates,
+                              json=request.model_dump(exclude_none=True)).customers,
+            fallback, on_rejected=[])
 
     def my_tasks(self, associate_id: str) -> LookupResult[list[TaskView]]:
         """Open tasks of the store for `associate_id` (or unassigned), soonest due first."""

@@ -36,7 +36,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# What text may hold (no NUL or other control characters): ONE rule for till and HQ, defined
+# in the core and read by HQ through this module (DESIGN.md §2).
+from pos_app.text_rules import UnsafeText, check_text, first_unsafe, unsafe_in  # noqa: F401
+# PIN verifiers keyed per device (pos_app/auth.py): HQ keys what it sends, the till checks.
+from pos_app.auth import keyed_verifier, pin_key_from_secret_sha256  # noqa: F401
+
 PROTOCOL_VERSION = 1
+MAX_INT64 = 2**63 - 1  # cursors, positions and sequences are 64-bit at HQ
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 MAX_PUSH_BATCH = 500
 MAX_CHANGE_PAGE = 5000
 ENROL_REPLAY_MINUTES = 15
@@ -68,13 +76,17 @@ class EnrolResponse(_Strict):
 
 
 class OutboxEventIn(_Strict):
-    """One outbox row as the device sends it (pos_app.db.models.OutboxEvent)."""
+    """One outbox row as the device sends it (pos_app.db.models.OutboxEvent).
 
-    id: str = Field(min_length=36, max_length=36)  # device-made UUID: HQ dedupes on it forever
-    position: int = Field(ge=1)  # the device's outbox order
-    topic: str = Field(min_length=1, max_length=64)  # e.g. "sale.completed"
+    The envelope is strict (a till never makes another); the payload is judged per event by
+    HQ, which quarantines a bad one (a control character included: `unsafe_in`) and stores
+    the rest of the batch."""
+
+    id: str = Field(pattern=UUID_PATTERN)  # device-made UUID: HQ dedupes on it forever
+    position: int = Field(ge=1, le=MAX_INT64)  # the device's outbox order
+    topic: str = Field(pattern=r"^[a-z][a-z0-9_.]{0,63}$")  # e.g. "sale.completed"
     payload: dict[str, Any]
-    created_at: str
+    created_at: str = Field(min_length=1, max_length=40)  # parsed per event by HQ
 
 
 class PushRequest(_Strict):
@@ -133,7 +145,8 @@ __all__ = [
 
 # --- live look-ups (DESIGN.md §4: short timeouts, the device falls back to its cache) ---------
 #
-#   GET /v1/customers/search?q=Q&limit=L   -> CustomerSearchResult (phone and e-mail masked)
+#   POST /v1/customers/search {"q", "limit"} -> CustomerSearchResult (phone and e-mail masked;
+#                                              terms in the body: never in an access log)
 #   GET /v1/customers/{id}                 -> CustomerDetail (unmasked; HQ audits the view)
 #   GET /v1/stock?sku=S                    -> StockResult (on hand in every store carrying S)
 #   GET /v1/orders/{number}                -> WebOrder (404 with a reason when unknown)

@@ -8,7 +8,9 @@ ISO-8601 "...Z"; dates "YYYY-MM-DD"; ids UUID text (device-made where the till c
 Endpoints (HQ: hq/api/, till: sync/live_lookup.py):
 
     GET  /v1/customers/{id}/profile          -> CustomerProfile   (audited at HQ)
-    GET  /v1/customers/duplicates?phone=&email= -> DuplicateCandidates (masked)
+    POST /v1/customers/duplicates            -> DuplicateCandidates (masked; the phone and
+                                                e-mail in a DuplicatesRequest body,
+                                                sync/protocol_lookups.py)
     GET  /v1/customers/tasks?assigned_to=ID  -> TaskList           (open tasks of the store)
 
 Customer edits, notes, tasks and consent travel as outbox events (topics in

@@ -33,11 +33,12 @@ class SyncStatus:
     last_push_ok_at: str | None  # UTC ISO-8601 ("...Z"), None if never
     last_pull_ok_at: str | None
     last_error: str | None  # human-readable, never contains the device secret
+    held: int = 0  # events HQ failed on alone, held aside at the till (sync/outbox_pusher.py)
 
 
 def status_in(conn: Connection) -> SyncStatus:
     counts = dict(conn.execute(text(
-        "SELECT status, count(*) FROM outbox WHERE status IN ('pending', 'quarantined')"
+        "SELECT status, count(*) FROM outbox WHERE status IN ('pending', 'quarantined', 'held')"
         " GROUP BY status")).all())
     return SyncStatus(
         online=bool(read_setting(conn, ONLINE, False)),
@@ -46,6 +47,7 @@ def status_in(conn: Connection) -> SyncStatus:
         last_push_ok_at=read_setting(conn, LAST_PUSH_OK),
         last_pull_ok_at=read_setting(conn, LAST_PULL_OK),
         last_error=read_setting(conn, LAST_ERROR),
+        held=counts.get("held", 0),
     )
 
 

@@ -358,4 +358,7 @@ class MainWindow(QMainWindow):
         if status.quarantined:
             text += " · " + self.tr("refused by HQ: %1 (see Sync)").replace(
                 "%1", str(status.quarantined))
+        if status.held:
+            text += " · " + self.tr("held at this till: %1 (see Sync)").replace(
+                "%1", str(status.held))
         self.sync_label.setText(text)

@@ -2,69 +2,62 @@
 
 Why: devices enrol, push their outbox, pull the change feed and read their journal status;
 HQ IT makes enrolment codes, revokes devices and reads the journal audit and quarantine.
-Every invalid request gets a 4xx with a reason, never a 500: pydantic validates bodies and
-query parameters (422), service errors carry their status (401/403/404/409), rate limiting
-answers 429, a body over MAX_BODY_BYTES 413. A database that is unreachable, locked or
-deadlocked (two retries of one batch racing on PostgreSQL) answers 503 with Retry-After: the
-transaction was rolled back, so the device's retry is safe.
+Every invalid request gets a 4xx with a reason, never a 500:
 
-Threads: every endpoint is a plain `def`, so FastAPI runs it on its threadpool; each request
-takes one connection from the engine's pool for one transaction (`engine.begin()`), which
-commits when the handler returns and rolls back on any error. Nothing is created at import
-time: `create_app(engine)` is called by the CLI or a test.
+- a body over its route's limit: 413, counted as it streams (hq/api/edge.py);
+- credentials are checked before a body is read, failures limited per address and per
+  credential, requests per device (hq/api/gate.py, hq/api/routing.py): 401/429;
+- pydantic validates bodies and parameters, text by the one text rule: 422 naming the field,
+  with short excerpts of the input, never the input whole (hq/api/edge.py);
+- service errors carry their status (400/403/404/409);
+- anything else an endpoint raises is logged and answered 500 "stored nothing", with the
+  connection kept open (hq/api/last_resort.py);
+- a database that is unreachable, locked or deadlocked (two retries of one batch racing on
+  PostgreSQL) answers 503 with Retry-After: the transaction was rolled back, so the device's
+  retry is safe.
+
+Routes: hq/api/device_sync.py (health, enrol, push, changes, journal), customers.py and
+lookups.py (clienteling, live look-ups), snapshot.py, admin.py and review.py (sale flags,
+cross-store writes); /openapi.json: openapi.py.
+
+Threads: endpoints are plain `def` (FastAPI's threadpool) except where a body is read by
+hand; each request takes one connection from the engine's pool for one transaction
+(`engine.begin()`), which commits when the handler returns and rolls back on any error.
+Nothing is created at import time: `create_app(engine)` is called by the CLI or a test.
 """
 from __future__ import annotations
 
-import base64
-import hmac
-import io
 import os
 import secrets
+import time
 from typing import Callable, TypeVar
 
-from fastapi import Body, FastAPI, Header, HTTPException, Query, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import Connection, Engine, text
+from fastapi.responses import JSONResponse
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from hq.api import admin as admin_api
 from hq.api import customers as customers_api
+from hq.api import device_sync
 from hq.api import lookups as lookups_api
+from hq.api import openapi
+from hq.api import review as review_api
 from hq.api import snapshot as snapshot_api
-from hq.api.ratelimit import TokenBuckets
-from hq.services import changes as changes_service
-from hq.services import enrolment, ingest, journal
-from hq.services.common import ServiceError
+from hq.api.edge import BodyLimit, validation_error
+from hq.api.gate import UNAUTHORIZED, AuthGate
+from hq.api.last_resort import LastResort
+from hq.api.ratelimit import Limits, TokenBuckets
 from hq.services.book import BookPublisher
+from hq.services.common import ServiceError
 from hq.services.stock_publisher import StockPublisher
-from sync.protocol import (MAX_CHANGE_PAGE, PROTOCOL_VERSION, ChangePage, EnrolRequest,
-                           EnrolResponse, JournalStatus, PushRequest, PushResponse)
+from sync.protocol import PROTOCOL_VERSION, PushRequest
 
 T = TypeVar("T")
 DATABASE_ENV = "STORELINE_HQ_DATABASE"  # read by app_from_env (multi-worker `pos-hq serve`)
-MAX_BODY_BYTES = 16 * 1024 * 1024  # a full push batch of large sales is well under this
-
-
-class EnrolmentCodeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    store_code: str = Field(min_length=1, max_length=16)
-    ttl_minutes: int = Field(default=60, ge=1, le=enrolment.MAX_TTL_MINUTES)
-
-
-class EnrolmentCodeResponse(BaseModel):
-    code: str
-    expires_at: str
-    qr_png_base64: str
-
-
-def qr_png_base64(data: str) -> str:
-    import qrcode
-
-    buf = io.BytesIO()
-    qrcode.make(data).save(buf, format="PNG")
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+MAX_BODY_BYTES = 16 * 1024 * 1024  # POST /v1/push: a full batch of large sales is well under
+MAX_SMALL_BODY_BYTES = 64 * 1024  # every other route: an enrolment, a search, a code request
 
 
 def admin_token_from_env() -> tuple[str, bool]:
@@ -75,126 +68,42 @@ def admin_token_from_env() -> tuple[str, bool]:
 
 def create_app(engine: Engine, admin_token: str | None = None,
                limiter: TokenBuckets | None = None,
-               enrol_limiter: TokenBuckets | None = None) -> FastAPI:
-    """The app for `engine`. `limiter`: per device; `enrol_limiter`: per client address, so
-    enrolment codes cannot be guessed at speed."""
+               enrol_limiter: TokenBuckets | None = None, *, limits: Limits | None = None,
+               auth_failures: TokenBuckets | None = None, clock=time.monotonic) -> FastAPI:
+    """The app for `engine`. `limits`: what `pos-hq serve` allows (hq/api/ratelimit.py);
+    `limiter` (requests per device), `enrol_limiter` (enrolments per client address) and
+    `auth_failures` (per address and per credential) replace the buckets made from them."""
     app = FastAPI(title="Storeline HQ", version=str(PROTOCOL_VERSION))
-    admin_token = admin_token or admin_token_from_env()[0]
-    limiter = limiter or TokenBuckets()
-    enrol_limiter = enrol_limiter or TokenBuckets(rate=1.0, burst=10.0)
+    app.state.gate = AuthGate(engine, admin_token or admin_token_from_env()[0], limits,
+                              requests=limiter, enrolments=enrol_limiter,
+                              failures=auth_failures, clock=clock)
+    app.add_middleware(LastResort)  # innermost: a bug is a 500 that keeps the connection
+    app.add_middleware(BodyLimit, default=MAX_SMALL_BODY_BYTES,
+                       limits={"/v1/push": MAX_BODY_BYTES})
+    app.add_exception_handler(RequestValidationError, validation_error)
 
     @app.exception_handler(ServiceError)
     def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+        return JSONResponse({"detail": str(exc)}, status_code=exc.status,
+                            headers=UNAUTHORIZED if exc.status == 401 else None)
 
     @app.exception_handler(OperationalError)
     def _database_busy(_request: Request, _exc: OperationalError) -> JSONResponse:
         return JSONResponse({"detail": "HQ database busy or unavailable; retry later"},
                             status_code=503, headers={"Retry-After": "2"})
 
-    @app.middleware("http")
-    async def _limit_body(request: Request, call_next):
-        length = request.headers.get("content-length", "0")
-        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-            return JSONResponse({"detail": f"body larger than {MAX_BODY_BYTES} bytes or "
-                                           "bad Content-Length"}, status_code=413)
-        return await call_next(request)
-
     def in_transaction(fn: Callable[[Connection], T]) -> T:
         with engine.begin() as conn:
             return fn(conn)
 
-    def as_device(authorization: str | None, fn: Callable[[Connection, enrolment.
-                  AuthenticatedDevice], T]) -> T:
-        with engine.begin() as conn:
-            device = enrolment.authenticate(conn, authorization)
-            if not limiter.allow(device.id):
-                raise HTTPException(429, "too many requests from this device; slow down",
-                                    headers={"Retry-After": "1"})
-            return fn(conn, device)
-
-    def require_admin(authorization: str | None) -> None:
-        given = (authorization or "").removeprefix("Bearer ").strip()
-        if not given or not hmac.compare_digest(given.encode(), admin_token.encode()):
-            raise HTTPException(401, "admin token required")
-
-    @app.get("/healthz")
-    def healthz() -> dict:
-        in_transaction(lambda conn: conn.execute(text("SELECT 1")).scalar())
-        return {"status": "ok"}
-
-    @app.post("/v1/enrol", response_model=EnrolResponse)
-    def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
-        client = request.client.host if request.client else "unknown"
-        if not enrol_limiter.allow(client):
-            raise HTTPException(429, "too many enrolment attempts; wait a minute",
-                                headers={"Retry-After": "10"})
-        return in_transaction(lambda conn: enrolment.enrol(
-            conn, body.code, body.device_name, request_id=body.request_id))
-
-    def push_sync(raw: bytes, authorization: str | None) -> Response:
-        try:
-            body = PushRequest.model_validate_json(raw)
-        except ValidationError as exc:
-            raise RequestValidationError(exc.errors(include_url=False)) from None
-        answer = as_device(authorization, lambda conn, device: PushResponse(
-            results=ingest.ingest(conn, device, body.events)))
-        return Response(answer.model_dump_json(exclude_none=True),
-                        media_type="application/json")
-
-    @app.post("/v1/push", response_model=PushResponse, openapi_extra={"requestBody": {
-        "required": True, "content": {"application/json": {
-            "schema": PushRequest.model_json_schema()}}}})
-    async def push(request: Request, authorization: str | None = Header(default=None)
-                   ) -> Response:
-        """The body is parsed by pydantic-core straight from bytes, on the threadpool with
-        the ingest (FastAPI's own parse would json.loads then validate: a fifth of the
-        ingest budget at 500 events a batch)."""
-        raw = await request.body()
-        return await run_in_threadpool(push_sync, raw, authorization)
-
-    @app.get("/v1/changes", response_model=ChangePage)
-    def changes(cursor: int = Query(default=0, ge=0),
-                limit: int = Query(default=1000, ge=1, le=MAX_CHANGE_PAGE),
-                authorization: str | None = Header(default=None)) -> ChangePage:
-        return as_device(authorization, lambda conn, device: changes_service.changes(
-            conn, device.store_id, cursor, limit))
-
-    @app.get("/v1/devices/me/journal", response_model=JournalStatus)
-    def my_journal(authorization: str | None = Header(default=None)) -> JournalStatus:
-        return as_device(authorization,
-                         lambda conn, device: journal.journal_status(conn, device.id))
-
-    @app.post("/v1/admin/enrolment-codes", response_model=EnrolmentCodeResponse)
-    def new_enrolment_code(body: EnrolmentCodeRequest = Body(),
-                           authorization: str | None = Header(default=None)
-                           ) -> EnrolmentCodeResponse:
-        require_admin(authorization)
-        code, expires_at = in_transaction(lambda conn: enrolment.create_enrolment_code(
-            conn, body.store_code, body.ttl_minutes))
-        return EnrolmentCodeResponse(code=code, expires_at=expires_at,
-                                     qr_png_base64=qr_png_base64(code))
-
-    @app.post("/v1/admin/devices/{device_id}/revoke")
-    def revoke(device_id: str, authorization: str | None = Header(default=None)) -> dict:
-        require_admin(authorization)
-        at = in_transaction(lambda conn: enrolment.revoke(conn, device_id))
-        return {"device_id": device_id, "revoked_at": at}
-
-    @app.get("/v1/admin/journal")
-    def journal_audit(authorization: str | None = Header(default=None)) -> dict:
-        require_admin(authorization)
-        return {"devices": in_transaction(journal.all_journal_status)}
-
-    @app.get("/v1/admin/quarantine")
-    def quarantine(limit: int = Query(default=1000, ge=1, le=10_000),
-                   authorization: str | None = Header(default=None)) -> dict:
-        require_admin(authorization)
-        return {"events": in_transaction(lambda conn: journal.quarantined_events(conn, limit))}
-
-    app.include_router(customers_api.router(as_device, in_transaction, require_admin))
-    app.include_router(lookups_api.router(as_device))  # live look-ups (hq/api/lookups.py)
-    app.include_router(snapshot_api.router(as_device, engine))  # GET /v1/snapshot
+    app.include_router(device_sync.public_router(in_transaction))
+    app.include_router(device_sync.device_router(in_transaction))
+    app.include_router(customers_api.router(in_transaction))  # before lookups: see there
+    app.include_router(lookups_api.router(in_transaction))  # live look-ups
+    app.include_router(snapshot_api.router(engine))  # GET /v1/snapshot
+    app.include_router(admin_api.router(in_transaction))
+    app.include_router(review_api.router(in_transaction))
+    openapi.install(app, PushRequest)  # push reads its body itself: declared by hand
     publisher = StockPublisher(engine)  # sold stock to the stores' feeds, off the push path
     app.router.on_startup.append(publisher.start)
     app.router.on_shutdown.append(publisher.stop)
@@ -206,7 +115,8 @@ def create_app(engine: Engine, admin_token: str | None = None,
 
 def app_from_env() -> FastAPI:
     """The app of one `pos-hq serve --workers N` worker process: its own engine on the URL in
-    STORELINE_HQ_DATABASE, the admin token from STORELINE_HQ_ADMIN_TOKEN (set by the CLI)."""
+    STORELINE_HQ_DATABASE, the admin token from STORELINE_HQ_ADMIN_TOKEN and the limits from
+    STORELINE_HQ_LIMIT_* (all set by the CLI)."""
     from hq.db.engine import make_engine
 
-    return create_app(make_engine(os.environ[DATABASE_ENV]))
+    return create_app(make_engine(os.environ[DATABASE_ENV]), limits=Limits.from_env())

@@ -39,6 +39,10 @@ class Store(Base):
     address: Mapped[str] = mapped_column(Text, default="")
     discount_threshold_bp: Mapped[int] = mapped_column(Integer, default=2000)
     barcode_rules: Mapped[str] = mapped_column(Text, default="[]")  # JSON text
+    # sync.protocol_store_settings.StoreSettings as JSON text; "{}": every default. HQ-only
+    # (hq/services/store_settings.py reads it); a server default, so writers that predate it
+    # (and the demo seed) need not name it.
+    settings: Mapped[str] = mapped_column(Text, server_default=text("'{}'"))
 
 
 class TaxRate(Base):
@@ -224,9 +228,14 @@ class JournalRecord(Base):
 
 
 class Sale(Base):
+    """A sale HQ accepted. `created_at` is the device's time parsed and normalised to UTC
+    (clamped to HQ's receive time when the device clock ran ahead: hq/services/device_time.py).
+    A receipt number is unique per device (`ux_sales_device_receipt`, which also serves every
+    look-up by device)."""
+
     __tablename__ = "sales"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
     store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"), index=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     receipt_no: Mapped[str] = mapped_column(String(48))
@@ -239,7 +248,8 @@ class Sale(Base):
     customer_id: Mapped[str | None] = mapped_column(String(36))
     __table_args__ = (Index("ix_sales_customer", "customer_id", "created_at",
                             postgresql_where=text("customer_id IS NOT NULL"),
-                            sqlite_where=text("customer_id IS NOT NULL")),)
+                            sqlite_where=text("customer_id IS NOT NULL")),
+                      Index("ux_sales_device_receipt", "device_id", "receipt_no", unique=True))
 
 
 class SaleLine(Base):
@@ -571,3 +581,46 @@ class BookPending(Base):
     __tablename__ = "book_pending"
     seq: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     customer_id: Mapped[str] = mapped_column(String(36))
+
+
+# --- what HQ noticed about what devices sent (issue 18; hq/services/review.py lists them) -----
+class SaleFlag(Base):
+    """Something about an accepted sale the manager should look at: a line priced far from the
+    catalog without a recorded approval, a line without a catalog price, an earn capped by the
+    store's `max_points_per_sale`, a device clock ahead of HQ's. The sale is kept (the money
+    was taken); the flag says why it deserves a look. Written with the sale, in its savepoint
+    (hq/services/sale_checks.py). `kind` is a short word, `reason` the sentence shown,
+    `detail` JSON text of the figures."""
+
+    __tablename__ = "sale_flags"
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    sale_id: Mapped[str] = mapped_column(String(36), index=True)
+    store_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))
+    line_id: Mapped[str | None] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(32))  # price | no_catalog_price | earn_capped | ...
+    reason: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str] = mapped_column(Text)  # JSON text
+    at: Mapped[str] = mapped_column(String(32))  # when HQ flagged it (its receive time)
+    __table_args__ = (Index("ix_sale_flags_store_id", "store_id", "id"),)
+
+
+class CrossStoreWrite(Base):
+    """The audit of a device writing another store's customer data (a note, a consent, an
+    edit, a task, a merge: docs/clienteling.md "Which store may write what"). `owner_store_id`
+    is the store the data belongs to: the customer's home store, or, for a task, the store
+    whose task list holds it. Append-only, written in the event's savepoint
+    (hq/services/customer_scope.py)."""
+
+    __tablename__ = "cross_store_writes"
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(32))  # HQ's receive time
+    event_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))
+    store_id: Mapped[str] = mapped_column(String(36))  # the writing device's store
+    owner_store_id: Mapped[str] = mapped_column(String(36))  # whose data: see docstring
+    customer_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(64))  # e.g. "customer.note_added"
+    detail: Mapped[str] = mapped_column(Text)  # JSON text: fields edited, consent kind, ...
+    __table_args__ = (Index("ix_cross_store_writes_store", "store_id", "id"),
+                      Index("ix_cross_store_writes_owner", "owner_store_id", "id"))

@@ -14,10 +14,15 @@ import json
 from sqlalchemy import Connection, or_, select
 
 from hq.db.models import ChangeLog
+from hq.services import pin_verifiers
 from sync.protocol import MAX_CHANGE_PAGE, Change, ChangePage
 
 
-def changes(conn: Connection, store_id: str, cursor: int = 0, limit: int = 1000) -> ChangePage:
+def changes(conn: Connection, store_id: str, cursor: int = 0, limit: int = 1000, *,
+            pin_key: bytes | None = None) -> ChangePage:
+    """A page of the store's feed. `pin_key`: the asking device's key; associates' PIN hashes
+    then leave as verifiers keyed to it (hq/services/pin_verifiers.py). The API always gives
+    it; None (the feed as stored) is for HQ's own tests and tools."""
     limit = max(1, min(limit, MAX_CHANGE_PAGE))
     rows = conn.execute(
         select(ChangeLog.seq, ChangeLog.entity, ChangeLog.op, ChangeLog.key, ChangeLog.data)
@@ -28,5 +33,7 @@ def changes(conn: Connection, store_id: str, cursor: int = 0, limit: int = 1000)
     rows = rows[:limit]
     page = [Change(seq=r.seq, entity=r.entity, op=r.op, key=r.key,
                    data=json.loads(r.data) if r.data is not None else None) for r in rows]
+    if pin_key is not None:
+        page = [pin_verifiers.keyed_change(c, pin_key) for c in page]
     return ChangePage(changes=page, next_cursor=rows[-1].seq if rows else cursor,
                       has_more=has_more)

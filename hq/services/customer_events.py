@@ -5,39 +5,46 @@ events (docs/clienteling.md "Events a till pushes"). HQ decides conflicts by one
 rule so every till converges:
 
 - `customer.upserted` for an id HQ holds: each listed field is written only if the event's
-  `edited_at` is later than that field's last write (`customer_field_edits`, which HQ's own
-  edits also stamp through `record_hq_edit`): field-level last-writer-wins; a field HQ changed
-  later is kept.
+  `edited_at` is not earlier than that field's last write (`customer_field_edits`, which HQ's
+  own edits also stamp through `record_hq_edit`): field-level last-writer-wins by the PARSED
+  time (hq/services/device_time.py: ISO-8601, UTC assumed without a zone, a future time
+  clamped to HQ's receive time, junk refused); a tie goes to the event HQ receives later; a
+  field HQ changed later is kept.
 - for an id HQ does not hold whose normalised phone (national digits) or lower-cased e-mail
   equals an existing customer's: merged into the existing one (`customer_merges`), its listed
   fields filling EMPTY fields only (sizes/preferences: missing keys only); a `customer_merge`
   change tells the store's tills to re-point.
-- otherwise a new customer (search keys written, published to her home store).
+- otherwise a new customer, homed at the pushing device's store (search keys written,
+  published to her home store).
 - an id already merged is edited as the customer it was merged into (LWW as above).
 
-Notes are appended, tasks upserted by id (the latest `at` wins), consent records appended to
-the log, whose latest record per kind is kept current in `customer_profiles`. Every write
-marks the customer for the clienteling book publisher (`book_pending`).
+Notes, tasks and consent: hq/services/customer_activity.py. Every event first passes the
+device scope (hq/services/customer_scope.py): its store_id is the device's store, its
+associates that store's; writes on another store's customer are audited
+(`cross_store_writes`). Every write marks the customer for the clienteling book publisher
+(`book_pending`).
 
 Runs on the push request's thread inside the event's SAVEPOINT (hq/services/ingest.py);
-returns a reason string to quarantine the event, None when applied.
+`apply` raises Refused with the reason to quarantine the event.
 """
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime
 from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, insert, select, update
 
-from hq.db.models import (BookPending, ConsentRecord, Customer, CustomerFieldEdit,
-                          CustomerMerge, CustomerNote, CustomerProfile, CustomerSearchTerm,
-                          CustomerTask, FeedState, Store)
-from hq.services import catalog, lookups
+from hq.db.models import (BookPending, Customer, CustomerFieldEdit, CustomerMerge,
+                          CustomerProfile, CustomerSearchTerm, FeedState)
+from hq.services import catalog, customer_activity, lookups
 from hq.services.common import utc_iso
 from hq.services.customer_feed import customer_feed_data, feed_json
+from hq.services.customer_scope import Refused, audit, check_actor, device_time, other_home
 from hq.services.enrolment import AuthenticatedDevice
-from sync.protocol import phone_search_forms
+from sync.protocol import UUID_PATTERN, phone_search_forms
 from sync.protocol_customers import (EDITABLE_FIELDS, TOPIC_CONSENT_RECORDED,
                                      TOPIC_CUSTOMER_UPSERTED, TOPIC_NOTE_ADDED,
                                      TOPIC_TASK_UPSERTED, ConsentRecorded, CustomerUpserted,
@@ -48,10 +55,9 @@ MODELS: dict[str, type[BaseModel]] = {
     TOPIC_TASK_UPSERTED: TaskUpserted, TOPIC_CONSENT_RECORDED: ConsentRecorded}
 _CONTACT = ("name", "phone", "email", "loyalty_card")
 _JSON_FIELDS = ("sizes", "preferences")
-
-
-class Refused(Exception):
-    """Raised inside the event's savepoint to roll its writes back and quarantine it."""
+_UUID = re.compile(UUID_PATTERN)
+__all__ = ["Refused", "apply", "find_duplicates", "merged_ids", "parse", "record_hq_edit",
+           "resolve_ids"]
 
 
 def parse(topic: str, payload: dict[str, Any]) -> BaseModel | str:
@@ -88,19 +94,31 @@ def mark_for_book(conn: Connection, customer_ids: Iterable[str]) -> None:
         conn.execute(insert(BookPending), rows)
 
 
-def apply(conn: Connection, device: AuthenticatedDevice, event_id: str,
-          payload: BaseModel) -> None:
-    """Apply one parsed event (inside the caller's savepoint); raises Refused with a reason."""
+def apply(conn: Connection, device: AuthenticatedDevice, event_id: str, payload: BaseModel,
+          received: datetime) -> None:
+    """Apply one parsed event (inside the caller's savepoint) received at `received`;
+    raises Refused with a reason."""
+    now = utc_iso(received)
     if isinstance(payload, CustomerUpserted):
-        _upsert_customer(conn, device, event_id, payload)
-    elif isinstance(payload, NoteAdded):
-        _add_note(conn, payload)
+        check_actor(conn, device, payload.store_id, [("associate_id", payload.associate_id)])
+        at = device_time(payload.edited_at, received, "edited_at")
+        _upsert_customer(conn, device, event_id, payload, at, now)
+        return
+    if not _UUID.match(payload.customer_id):
+        raise Refused("invalid payload: customer_id: not a UUID")
+    check_actor(conn, device, payload.store_id, [("associate_id", payload.associate_id)])
+    at = device_time(payload.at, received, "at")
+    cid = _target(conn, payload.customer_id)
+    if isinstance(payload, NoteAdded):
+        touched = customer_activity.add_note(conn, device, event_id, payload, cid, at, now)
     elif isinstance(payload, TaskUpserted):
-        _upsert_task(conn, payload)
+        touched = customer_activity.upsert_task(conn, device, event_id, payload, cid, at, now)
     elif isinstance(payload, ConsentRecorded):
-        record_consent(conn, payload)
+        touched = customer_activity.record_consent(conn, device, event_id, payload, cid, at,
+                                                   now)
     else:  # pragma: no cover - MODELS and this dispatch are kept together
         raise Refused(f"no handler for {type(payload).__name__}")
+    mark_for_book(conn, touched)
 
 
 # --- customers ---------------------------------------------------------------------------------
@@ -156,7 +174,7 @@ def _field_values(c, fields: list[str]) -> dict[str, Any]:
 
 
 def _upsert_customer(conn: Connection, device: AuthenticatedDevice, event_id: str,
-                     p: CustomerUpserted) -> None:
+                     p: CustomerUpserted, at: str, now: str) -> None:
     unknown = sorted(set(p.fields) - set(EDITABLE_FIELDS))
     if unknown:
         raise Refused(f"unknown customer field(s) {', '.join(unknown)}; editable: "
@@ -165,28 +183,36 @@ def _upsert_customer(conn: Connection, device: AuthenticatedDevice, event_id: st
     cid = p.customer.id.lower()
     target = resolve_ids(conn, [cid])[cid]
     if target is not None:
-        _edit(conn, target, p, fields, f"device:{device.id}")
+        written = _edit(conn, target, p, fields, f"device:{device.id}", at)
+        action = "customer.upserted"
     else:
         dupes = find_duplicates(conn, p.customer.phone, p.customer.email, exclude=cid, limit=1)
         if dupes:
             target = dupes[0][0]
-            _merge(conn, device, event_id, cid, target, p, fields)
+            written = _merge(conn, device, event_id, cid, target, p, fields, at)
+            action = "customer.merged"
         else:
             target = cid
-            _create(conn, device, p, fields)
+            _create(conn, device, p, fields, at)
+            written, action = fields, None
+    owner = other_home(conn, device, target) if action else None
+    if owner:
+        audit(conn, device, event_id, target, owner, action, now, fields=fields,
+              written=written, **({"merged_id": cid} if cid != target else {}))
     lookups.index_customers(conn, [target])
     publish_customer(conn, target)
     mark_for_book(conn, [target])
 
 
 def _edit(conn: Connection, cid: str, p: CustomerUpserted, fields: list[str],
-          source: str) -> None:
-    """Field-level last-writer-wins by edited_at against customer_field_edits."""
+          source: str, at: str) -> list[str]:
+    """Field-level last-writer-wins by the parsed edit time `at` against
+    customer_field_edits (a tie goes to this, the later-received, edit); the fields written."""
     stamps = dict(conn.execute(select(CustomerFieldEdit.field, CustomerFieldEdit.edited_at)
                                .where(CustomerFieldEdit.customer_id == cid)).all())
-    winning = [f for f in fields if stamps.get(f) is None or p.edited_at > stamps[f]]
+    winning = [f for f in fields if stamps.get(f) is None or at >= stamps[f]]
     if not winning:
-        return
+        return []
     values = _field_values(p.customer, winning)
     contact = {f: values[f] for f in winning if f in _CONTACT}
     if contact:
@@ -194,15 +220,17 @@ def _edit(conn: Connection, cid: str, p: CustomerUpserted, fields: list[str],
     profile = {f: json.dumps(values[f], ensure_ascii=False) for f in winning
                if f in _JSON_FIELDS}
     if profile:
-        _ensure_profile(conn, cid, p.edited_at)
+        ensure_profile(conn, cid, at)
         conn.execute(update(CustomerProfile).where(CustomerProfile.customer_id == cid)
                      .values(**profile, updated_at=utc_iso()))
-    _stamp(conn, cid, winning, p.edited_at, source)
+    _stamp(conn, cid, winning, at, source)
+    return winning
 
 
 def _merge(conn: Connection, device: AuthenticatedDevice, event_id: str, from_id: str,
-           into_id: str, p: CustomerUpserted, fields: list[str]) -> None:
-    """Fold a till-made customer into an existing one: fill empty fields only."""
+           into_id: str, p: CustomerUpserted, fields: list[str], at: str) -> list[str]:
+    """Fold a till-made customer into an existing one: fill empty fields only; the fields
+    filled."""
     conn.execute(insert(CustomerMerge), [{"from_id": from_id, "into_id": into_id,
                                           "at": utc_iso(), "event_id": event_id}])
     current = conn.execute(select(Customer).where(Customer.id == into_id)).one()
@@ -211,7 +239,7 @@ def _merge(conn: Connection, device: AuthenticatedDevice, event_id: str, from_id
             if f in _CONTACT and v not in (None, "") and not getattr(current, f)}
     if fill:
         conn.execute(update(Customer).where(Customer.id == into_id).values(**fill))
-    _ensure_profile(conn, into_id, p.edited_at)
+    ensure_profile(conn, into_id, at)
     prof = conn.execute(select(CustomerProfile.sizes, CustomerProfile.preferences).where(
         CustomerProfile.customer_id == into_id)).one()
     extra = {}
@@ -224,28 +252,28 @@ def _merge(conn: Connection, device: AuthenticatedDevice, event_id: str, from_id
     if extra:
         conn.execute(update(CustomerProfile).where(CustomerProfile.customer_id == into_id)
                      .values(**extra, updated_at=utc_iso()))
-    _stamp(conn, into_id, list(fill) + list(extra), p.edited_at, f"device:{device.id}")
+    _stamp(conn, into_id, list(fill) + list(extra), at, f"device:{device.id}")
     catalog.lock_change_log(conn)
     catalog.publish(conn, [{"store_id": device.store_id, "entity": "customer_merge",
                             "op": "upsert", "key": from_id,
                             "data": json.dumps({"from_id": from_id, "into_id": into_id}),
                             "at": utc_iso()}])
+    return list(fill) + list(extra)
 
 
 def _create(conn: Connection, device: AuthenticatedDevice, p: CustomerUpserted,
-            fields: list[str]) -> None:
+            fields: list[str], at: str) -> None:
+    """A new customer, homed at the device's store whatever the payload says: a device
+    never puts a customer in another store's book (customer_scope.py)."""
     c = p.customer
-    home = (c.home_store_id or device.store_id).lower()
-    if conn.execute(select(Store.id).where(Store.id == home)).first() is None:
-        raise Refused(f"unknown home store {c.home_store_id!r}")
     conn.execute(insert(Customer), [{
-        "id": c.id.lower(), "home_store_id": home, "name": c.name, "phone": c.phone,
-        "email": c.email, "loyalty_card": c.loyalty_card, "tier": None}])
-    _ensure_profile(conn, c.id.lower(), p.edited_at, c.sizes, c.preferences)
-    _stamp(conn, c.id.lower(), fields, p.edited_at, f"device:{device.id}")
+        "id": c.id.lower(), "home_store_id": device.store_id, "name": c.name,
+        "phone": c.phone, "email": c.email, "loyalty_card": c.loyalty_card, "tier": None}])
+    ensure_profile(conn, c.id.lower(), at, c.sizes, c.preferences)
+    _stamp(conn, c.id.lower(), fields, at, f"device:{device.id}")
 
 
-def _ensure_profile(conn: Connection, cid: str, since: str, sizes: dict | None = None,
+def ensure_profile(conn: Connection, cid: str, since: str, sizes: dict | None = None,
                     preferences: dict | None = None) -> None:
     if conn.execute(select(CustomerProfile.customer_id).where(
             CustomerProfile.customer_id == cid)).first() is None:
@@ -279,57 +307,3 @@ def _target(conn: Connection, customer_id: str) -> str:
     kept as given (docs/clienteling.md: not an error)."""
     cid = customer_id.lower()
     return resolve_ids(conn, [cid])[cid] or cid
-
-
-def _add_note(conn: Connection, p: NoteAdded) -> None:
-    if conn.execute(select(CustomerNote.id).where(CustomerNote.id == p.id.lower())).first():
-        return  # the same note through another event: deduplicated forever
-    cid = _target(conn, p.customer_id)
-    conn.execute(insert(CustomerNote), [{
-        "id": p.id.lower(), "customer_id": cid, "text": p.text,
-        "associate_id": p.associate_id, "store_id": p.store_id, "at": p.at}])
-    mark_for_book(conn, [cid])
-
-
-def _upsert_task(conn: Connection, p: TaskUpserted) -> None:
-    tid = p.id.lower()
-    cid = _target(conn, p.customer_id)
-    values = {"customer_id": cid, "text": p.text, "due_date": p.due_date, "status": p.status,
-              "assigned_to": p.assigned_to, "associate_id": p.associate_id,
-              "store_id": p.store_id, "at": p.at}
-    held = conn.execute(select(CustomerTask.at).where(CustomerTask.id == tid)).first()
-    if held is None:
-        conn.execute(insert(CustomerTask), [{"id": tid, "created_by": p.associate_id,
-                                             **values}])
-    elif p.at > held.at:  # the latest `at` wins; an older or equal one changes nothing
-        conn.execute(update(CustomerTask).where(CustomerTask.id == tid).values(**values))
-    else:
-        return
-    mark_for_book(conn, [cid])
-
-
-def record_consent(conn: Connection, p: ConsentRecorded) -> None:
-    """Append to the consent log; if it is the latest record of its kind, make it the
-    customer's current state (customer_profiles) and have her book entries re-published
-    (a withdrawn data-use consent publishes deletes)."""
-    rid = p.id.lower()
-    if conn.execute(select(ConsentRecord.id).where(ConsentRecord.id == rid)).first():
-        return
-    cid = _target(conn, p.customer_id)
-    conn.execute(insert(ConsentRecord), [{
-        "id": rid, "customer_id": cid, "kind": p.kind, "granted": int(p.granted),
-        "channel": p.channel, "associate_id": p.associate_id, "store_id": p.store_id,
-        "at": p.at}])
-    if conn.execute(select(Customer.id).where(Customer.id == cid)).first() is None:
-        return
-    _ensure_profile(conn, cid, p.at)
-    prefix = "marketing" if p.kind == "marketing" else "data_use"
-    flag = "marketing_opt_in" if p.kind == "marketing" else "data_use_consent"
-    at_col = getattr(CustomerProfile, f"{prefix}_consent_at")
-    conn.execute(update(CustomerProfile).where(
-        CustomerProfile.customer_id == cid, (at_col.is_(None)) | (at_col <= p.at[:32]))
-        .values({flag: int(p.granted), f"{prefix}_consent_at": p.at[:32],
-                 f"{prefix}_consent_channel": p.channel[:16],
-                 f"{prefix}_consent_by": p.associate_id or "customer",
-                 "updated_at": utc_iso()}))
-    mark_for_book(conn, [cid])

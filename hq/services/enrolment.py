@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -22,7 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from hq.db.models import Device, EnrolmentCode, Store
 from hq.services.common import (AuthError, EnrolmentRefused, NotFound, ServiceError,
                                 sha256_hex, utc_iso)
-from sync.protocol import ENROL_REPLAY_MINUTES, EnrolResponse, normalise_enrolment_code
+from sync.protocol import (ENROL_REPLAY_MINUTES, UUID_PATTERN, EnrolResponse,
+                           normalise_enrolment_code)
 
 CODE_LENGTH = 10  # base32 characters: 50 bits, one-time and short-lived
 MAX_TTL_MINUTES = 7 * 24 * 60
@@ -124,20 +126,37 @@ def _replay(conn: Connection, row, request_id: str | None, now: datetime) -> Enr
 
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+_UUID = re.compile(UUID_PATTERN)
+
+
+class BadCredentials(AuthError):
+    """Credentials were presented and are wrong (a guess, or a device's lost secret): what
+    the API counts against the client's address and the device id (hq/api/gate.py). A
+    missing header or a revoked device is a plain AuthError."""
+
+
+def bearer_device_id(authorization: str | None) -> str | None:
+    """The device id a `Bearer <device_id>.<secret>` header names (lower case), if any."""
+    if not authorization or not authorization.startswith("Bearer "):
+        return None
+    device_id, sep, secret = authorization[len("Bearer "):].strip().partition(".")
+    return device_id.lower() if sep and secret and _UUID.fullmatch(device_id) else None
 
 
 def authenticate(conn: Connection, authorization: str | None) -> AuthenticatedDevice:
-    """The device behind an `Authorization: Bearer <device_id>.<secret>` header, or AuthError."""
+    """The device behind an `Authorization: Bearer <device_id>.<secret>` header, or AuthError
+    (BadCredentials when the header is malformed or the secret wrong)."""
     if not authorization or not authorization.startswith("Bearer "):
         raise AuthError("missing bearer token")
-    device_id, sep, secret = authorization[len("Bearer "):].strip().partition(".")
-    if not sep or not secret or len(device_id) != 36:
-        raise AuthError("malformed bearer token")
+    device_id = bearer_device_id(authorization)
+    if device_id is None:  # checked before any query: the id goes to the database
+        raise BadCredentials("malformed bearer token")
+    secret = authorization[len("Bearer "):].strip().partition(".")[2]
     row = conn.execute(select(Device).where(Device.id == device_id)).first()
     # Compare against a dummy hash for unknown devices too: timing says nothing either way.
     expected = row.secret_sha256 if row is not None else "0" * 64
     if not hmac.compare_digest(sha256_hex(secret), expected) or row is None:
-        raise AuthError("invalid device credentials")
+        raise BadCredentials("invalid device credentials")
     if row.revoked_at is not None:
         raise AuthError("device revoked")
     now = datetime.now(timezone.utc)

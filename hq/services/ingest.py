@@ -1,187 +1,70 @@
 """Push ingest: store each device event exactly once, acknowledge each one.
 
-Why: DESIGN.md §3-4 — never lose, never duplicate. The event UUID is a permanent primary key:
-an id HQ already holds is answered "duplicate" (or its stored quarantine) and changes nothing.
-Events are handled in the order sent, each inside its own SAVEPOINT, so one bad event rolls
-back only itself: it is stored as "quarantined" with its reason and the next events go on. A
-concurrent insert of the same id (two retries racing) hits the unique key and is answered
-"duplicate", never an error. Stock ledger rows have ids derived from (event id, line id), so
-even a replay through another path cannot count a sale's stock twice.
+Why: DESIGN.md §3-4 — never lose, never duplicate; a poison event is quarantined and shown,
+never blocks the queue. The event UUID is a permanent primary key: an id HQ already holds is
+answered "duplicate" (or its stored quarantine) and changes nothing. Events are handled in
+the order sent, each inside its own SAVEPOINT, so one bad event rolls back only itself: it is
+stored as "quarantined" with its reason and the next events go on. A concurrent insert of the
+same id (two retries racing) hits the unique key and is answered "duplicate", never an error.
+Stock ledger rows have ids derived from (event id, line id), so even a replay through
+another path cannot count a sale's stock twice.
+
+What decides an event (issue 18), in this order:
+1. hq/services/event_guard.py, for any topic: the text rule over every string (no NUL or
+   other control character), the size bounds;
+2. the topic: a sale's own checks (sale_validation.py: shape, store, currency, sizes, times,
+   totals, hash; loyalty.py), then HQ's data (sale_checks.py, batched: variants, receipt
+   numbers, price flags); a customer event's (customer_events.py, customer_scope.py);
+3. the database itself: whatever it refuses about one event's data (DataError,
+   IntegrityError, an encoding error) quarantines that event with the database's reason
+   (event_guard.event_db_error); the batch fast path then falls back to the per-event path,
+   which finds the culprit. Errors that are not about the data (a lost connection, a lock,
+   HQ's own bug) are raised: the request is rolled back as a whole and the till retries.
 
 Runs on a request thread with the request's connection; the caller commits the batch.
 """
 from __future__ import annotations
 
-import json
-import uuid
+import logging
+from datetime import datetime, timezone
 from typing import Any, Sequence
 
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from hq.db.models import (BookPending, Event, JournalRecord, LoyaltyEntry, Sale, SaleLine,
-                          StockMove)
+from hq.db.models import Event, JournalRecord, Sale, SaleLine
 from hq.services import customer_events, loyalty
-from hq.services.bulk_insert import insert_rows
 from hq.services.common import utc_iso
 from hq.services.enrolment import AuthenticatedDevice
+from hq.services.event_guard import event_db_error, event_problem
+from hq.services.ingest_rows import (PushContext, add_customer_rows, add_sale_rows, event_row,
+                                     new_rows, stock_move_id, write_rows)
+from hq.services.sale_checks import SaleLookups
 from hq.services.sale_validation import CheckedSale, SaleDoc, check_sale_event
 from hq.services.stock import note_sold
+from hq.services.store_settings import store_rules
 from sync.protocol import EventResult, OutboxEventIn
 from sync.protocol_customers import CUSTOMER_TOPICS
 
+__all__ = ["KNOWN_TOPICS", "SALE_TOPIC", "ingest", "ingest_one", "push_context",
+           "stock_move_id"]
+log = logging.getLogger(__name__)
 SALE_TOPIC = "sale.completed"
 KNOWN_TOPICS = frozenset({SALE_TOPIC}) | CUSTOMER_TOPICS
-STOCK_NAMESPACE = uuid.UUID("2f0c7d4e-9b1a-4c55-8f3e-6a2d1b7c9e01")
 
 
-def stock_move_id(event_id: str, line_id: str) -> str:
-    return str(uuid.uuid5(STOCK_NAMESPACE, f"{event_id}/{line_id}"))
+def push_context(conn: Connection, device: AuthenticatedDevice,
+                 received: datetime | None = None) -> PushContext:
+    """What one push is judged with: one read of the device's store."""
+    received = received or datetime.now(timezone.utc)
+    return PushContext(device, store_rules(conn, device.store_id), received,
+                       utc_iso(received))
 
 
 def _stored(conn: Connection, event_id: str, device_id: str) -> EventResult | None:
     row = conn.execute(select(Event.device_id, Event.status, Event.reason)
                        .where(Event.id == event_id)).first()
     return None if row is None else _as_result(event_id, device_id, row)
-
-
-def _event_row(ev: OutboxEventIn, device_id: str, status: str, reason: str | None,
-               payload_json: str | None = None, now: str | None = None) -> dict:
-    if payload_json is None:
-        payload_json = json.dumps(ev.payload, ensure_ascii=False)
-    return {"id": ev.id, "device_id": device_id, "position": ev.position, "topic": ev.topic,
-            "payload": payload_json, "created_at": ev.created_at[:40],
-            "received_at": now or utc_iso(), "status": status, "reason": reason}
-
-
-# Parents first: the order rows are written in (events, journal, sales before their children).
-_TABLES = (Event, JournalRecord, Sale, SaleLine, StockMove, LoyaltyEntry, BookPending)
-
-
-def _new_rows() -> dict[Any, list[dict]]:
-    return {t: [] for t in _TABLES}
-
-
-def _add_sale_rows(rows: dict[Any, list[dict]], ev: OutboxEventIn,
-                   device: AuthenticatedDevice, checked: CheckedSale, now: str) -> None:
-    """Append the rows one accepted sale event writes: event, journal, sale, lines, stock."""
-    event, sale = checked.event, checked.sale
-    rows[Event].append(_event_row(ev, device.id, "accepted", None, checked.payload_json, now))
-    rows[JournalRecord].append({
-        "device_id": device.id, "seq": event.journal.seq, "prev_hash": event.journal.prev_hash,
-        "hash": event.journal.hash, "sale_id": sale.id, "event_id": ev.id})
-    rows[Sale].append({
-        "id": sale.id, "device_id": device.id, "store_id": device.store_id, "seq": sale.seq,
-        "receipt_no": sale.receipt_no, "total": sale.total, "currency": sale.currency,
-        "created_at": sale.created_at, "customer_id": getattr(sale, "customer_id", None)})
-    rows[SaleLine].extend({
-        "id": ln.id, "sale_id": sale.id, "variant_id": ln.variant_id, "sku": ln.sku,
-        "quantity": ln.quantity, "amount": ln.amount} for ln in sale.lines)
-    rows[StockMove].extend({
-        "id": stock_move_id(ev.id, ln.id), "store_id": device.store_id,
-        "variant_id": ln.variant_id, "delta": -ln.quantity, "reason": "sale", "ref": sale.id,
-        "at": now} for ln in sale.lines)
-
-
-def _check(ev: OutboxEventIn, device: AuthenticatedDevice) -> CheckedSale | str:
-    """A sale event's checks: the sale's own (sale_validation) and its loyalty data."""
-    checked = check_sale_event(ev.payload, device.id, device.store_id)
-    if isinstance(checked, str):
-        return checked
-    return loyalty.sale_loyalty_problem(checked.sale) or checked
-
-
-def _add_customer_rows(conn: Connection, rows: dict[Any, list[dict]],
-                       device: AuthenticatedDevice, sales: Sequence[SaleDoc]) -> None:
-    """Loyalty entries (earn, redeem) and book re-publication notes of the accepted sales
-    that carry a customer: two look-ups for the whole batch (merged ids, known customers).
-    A customer HQ does not hold (her customer.upserted never arrived: not expected, events
-    come in outbox order) earns nothing here; the sale itself is kept."""
-    with_customer = [s for s in sales if getattr(s, "customer_id", None)]
-    if not with_customer:
-        return
-    resolved = customer_events.resolve_ids(conn, [s.customer_id for s in with_customer])
-    for sale in with_customer:
-        cid = resolved.get(sale.customer_id.lower())
-        if cid is None:
-            continue
-        rows[LoyaltyEntry].extend(loyalty.sale_entries(sale, cid, device.store_id, device.id))
-        rows[BookPending].append({"customer_id": cid})
-
-
-def _write_rows(conn: Connection, rows: dict[Any, list[dict]]) -> None:
-    """Every table's rows, parents first (COPY on PostgreSQL: hq/services/bulk_insert.py)."""
-    for table, table_rows in rows.items():
-        insert_rows(conn, table.__table__, table_rows)
-
-
-def _conflict_reason(conn: Connection, device_id: str, seq: int, sale: SaleDoc) -> str:
-    if conn.execute(select(JournalRecord.sale_id).where(
-            JournalRecord.device_id == device_id, JournalRecord.seq == seq)).first():
-        return f"journal seq {seq} already received in another event"
-    if conn.execute(select(Sale.id).where(Sale.id == sale.id)).first():
-        return "sale id already received in another event"
-    line_ids = [ln.id for ln in sale.lines]
-    if conn.execute(select(SaleLine.id).where(SaleLine.id.in_(line_ids))).first():
-        return "sale line id already received in another sale"
-    return "conflicts with data HQ already holds"
-
-
-def _quarantine(conn: Connection, ev: OutboxEventIn, device_id: str, reason: str) -> EventResult:
-    try:
-        with conn.begin_nested():
-            conn.execute(insert(Event), [_event_row(ev, device_id, "quarantined", reason)])
-    except IntegrityError:  # the same id arrived concurrently and was stored first
-        return _stored(conn, ev.id, device_id) or EventResult(
-            id=ev.id, status="quarantined", reason=reason)
-    return EventResult(id=ev.id, status="quarantined", reason=reason)
-
-
-def ingest_one(conn: Connection, device: AuthenticatedDevice, ev: OutboxEventIn) -> EventResult:
-    stored = _stored(conn, ev.id, device.id)
-    if stored is not None:
-        return stored
-    if ev.topic not in KNOWN_TOPICS:
-        return _quarantine(conn, ev, device.id, f"unknown topic {ev.topic!r}")
-    if ev.topic in CUSTOMER_TOPICS:
-        return _ingest_customer_event(conn, device, ev)
-    checked: Any = _check(ev, device)
-    if isinstance(checked, str):
-        return _quarantine(conn, ev, device.id, checked)
-    rows = _new_rows()
-    _add_sale_rows(rows, ev, device, checked, utc_iso())
-    _add_customer_rows(conn, rows, device, [checked.sale])
-    try:
-        with conn.begin_nested():
-            _write_rows(conn, rows)
-    except IntegrityError:
-        stored = _stored(conn, ev.id, device.id)
-        if stored is not None:  # a concurrent retry of this very event won the race
-            return stored
-        return _quarantine(conn, ev, device.id, _conflict_reason(
-            conn, device.id, checked.event.journal.seq, checked.sale))
-    return EventResult(id=ev.id, status="accepted")
-
-
-def _ingest_customer_event(conn: Connection, device: AuthenticatedDevice,
-                           ev: OutboxEventIn) -> EventResult:
-    """A customer edit, note, task or consent (hq/services/customer_events.py): the event
-    row and its effects in one savepoint; a refusal rolls both back and quarantines."""
-    parsed = customer_events.parse(ev.topic, ev.payload)
-    if isinstance(parsed, str):
-        return _quarantine(conn, ev, device.id, parsed)
-    try:
-        with conn.begin_nested():
-            conn.execute(insert(Event), [_event_row(ev, device.id, "accepted", None)])
-            customer_events.apply(conn, device, ev.id, parsed)
-    except customer_events.Refused as refused:
-        return _quarantine(conn, ev, device.id, str(refused))
-    except IntegrityError:
-        stored = _stored(conn, ev.id, device.id)
-        if stored is not None:  # a concurrent retry of this very event won the race
-            return stored
-        return _quarantine(conn, ev, device.id, "conflicts with data HQ already holds")
-    return EventResult(id=ev.id, status="accepted")
 
 
 def _as_result(event_id: str, device_id: str, row) -> EventResult:
@@ -194,44 +77,173 @@ def _as_result(event_id: str, device_id: str, row) -> EventResult:
     return EventResult(id=event_id, status="quarantined", reason=row.reason)
 
 
-def _ingest_batch(conn: Connection, device: AuthenticatedDevice,
+def _precheck(ev: OutboxEventIn) -> str | None:
+    """Rule 1 and the topic: the reason to quarantine whatever the topic, or None."""
+    problem = event_problem(ev)
+    if problem is None and ev.topic not in KNOWN_TOPICS:
+        problem = f"unknown topic {ev.topic!r}"
+    return problem
+
+
+def _check_sale(ev: OutboxEventIn, ctx: PushContext) -> CheckedSale | str:
+    """A sale event's own checks (sale_validation) and its loyalty data."""
+    checked = check_sale_event(ev.payload, ctx.device.id, ctx.rules, ctx.received)
+    if isinstance(checked, str):
+        return checked
+    return loyalty.sale_loyalty_problem(checked.sale) or checked
+
+
+def _conflict_reason(conn: Connection, device_id: str, seq: int, sale: SaleDoc) -> str | None:
+    """Which key HQ already holds clashed with the sale's, or None (then the database's own
+    words are the reason)."""
+    if conn.execute(select(JournalRecord.sale_id).where(
+            JournalRecord.device_id == device_id, JournalRecord.seq == seq)).first():
+        return f"journal seq {seq} already received in another event"
+    if conn.execute(select(Sale.id).where(Sale.id == sale.id)).first():
+        return "sale id already received in another event"
+    line_ids = [ln.id for ln in sale.lines]
+    if conn.execute(select(SaleLine.id).where(SaleLine.id.in_(line_ids))).first():
+        return "sale line id already received in another sale"
+    if conn.execute(select(Sale.id).where(Sale.device_id == device_id,
+                                          Sale.receipt_no == sale.receipt_no)).first():
+        return (f"receipt number {sale.receipt_no} was already used by another sale of this "
+                f"device")
+    return None
+
+
+def _quarantine(conn: Connection, ev: OutboxEventIn, ctx: PushContext,
+                reason: str) -> EventResult:
+    row = event_row(ev, ctx.device.id, "quarantined", reason, ctx.now)
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(Event), [row])
+    except IntegrityError:  # the same id arrived concurrently and was stored first
+        return _stored(conn, ev.id, ctx.device.id) or EventResult(
+            id=ev.id, status="quarantined", reason=row["reason"])
+    except Exception as exc:  # noqa: BLE001 - classified: only the event's data is caught
+        if event_db_error(exc) is None:
+            raise
+        # Not even the sanitised copy could be stored: answer it anyway, so the queue goes
+        # on; the till keeps the event as quarantined and shows it, a retry is judged again.
+        log.error("event %s of device %s quarantined but not storable: %s", ev.id,
+                  ctx.device.id, exc)
+    return EventResult(id=ev.id, status="quarantined", reason=row["reason"])
+
+
+def _write_or_quarantine(conn: Connection, ev: OutboxEventIn, ctx: PushContext, write,
+                         conflict) -> EventResult:
+    """Run `write` (the event's rows and effects) in a savepoint; any refusal of the
+    database about this event's data quarantines it (`conflict()` names a key clash HQ
+    recognises, else the database's message is the reason)."""
+    try:
+        with conn.begin_nested():
+            write()
+    except customer_events.Refused as refused:
+        return _quarantine(conn, ev, ctx, str(refused))
+    except IntegrityError as exc:
+        stored = _stored(conn, ev.id, ctx.device.id)
+        if stored is not None:  # a concurrent retry of this very event won the race
+            return stored
+        return _quarantine(conn, ev, ctx, conflict() or event_db_error(exc)
+                           or "conflicts with data HQ already holds")
+    except Exception as exc:  # noqa: BLE001 - classified: only the event's data is caught
+        reason = event_db_error(exc)
+        if reason is None:
+            raise
+        return _quarantine(conn, ev, ctx, reason)
+    return EventResult(id=ev.id, status="accepted")
+
+
+def ingest_one(conn: Connection, device: AuthenticatedDevice, ev: OutboxEventIn,
+               ctx: PushContext | None = None) -> EventResult:
+    ctx = ctx or push_context(conn, device)
+    stored = _stored(conn, ev.id, device.id)
+    if stored is not None:
+        return stored
+    problem = _precheck(ev)
+    if problem is not None:
+        return _quarantine(conn, ev, ctx, problem)
+    if ev.topic in CUSTOMER_TOPICS:
+        return _ingest_customer_event(conn, ctx, ev)
+    checked: Any = _check_sale(ev, ctx)
+    if isinstance(checked, str):
+        return _quarantine(conn, ev, ctx, checked)
+    flags = SaleLookups.load(conn, ctx.rules, device.id, [checked.sale]).judge(checked, ctx.now)
+    if isinstance(flags, str):
+        return _quarantine(conn, ev, ctx, flags)
+    rows = new_rows()
+    add_sale_rows(rows, ev, ctx, checked, flags)
+    add_customer_rows(conn, rows, ctx, [checked])
+    return _write_or_quarantine(conn, ev, ctx, lambda: write_rows(conn, rows),
+                                lambda: _conflict_reason(conn, device.id,
+                                                         checked.event.journal.seq,
+                                                         checked.sale))
+
+
+def _ingest_customer_event(conn: Connection, ctx: PushContext,
+                           ev: OutboxEventIn) -> EventResult:
+    """A customer edit, note, task or consent (hq/services/customer_events.py): the event
+    row and its effects in one savepoint; a refusal rolls both back and quarantines."""
+    parsed = customer_events.parse(ev.topic, ev.payload)
+    if isinstance(parsed, str):
+        return _quarantine(conn, ev, ctx, parsed)
+
+    def write() -> None:
+        conn.execute(insert(Event), [event_row(ev, ctx.device.id, "accepted", None, ctx.now)])
+        customer_events.apply(conn, ctx.device, ev.id, parsed, ctx.received)
+    return _write_or_quarantine(conn, ev, ctx, write, lambda: None)
+
+
+def _ingest_batch(conn: Connection, ctx: PushContext,
                   events: Sequence[OutboxEventIn]) -> list[EventResult] | None:
     """The whole batch in a few statements, or None when it must go event by event.
 
     Same answers as `ingest_one` per event: one look-up of the ids HQ already holds, the
-    checks in Python, then every new row in one multi-row insert per table inside ONE
-    savepoint. Anything unusual (an id twice in the batch, any unique-key conflict, e.g. a
-    concurrent retry or a journal seq already received) rolls the savepoint back and returns
-    None, and the caller takes the per-event path, whose semantics decide.
+    checks in Python, one look-up each of the variants and receipt numbers of every sale,
+    then every new row in one multi-row insert per table inside ONE savepoint. Anything
+    unusual (an id twice in the batch, any unique-key conflict, e.g. a concurrent retry or a
+    journal seq already received, any value the database refuses) rolls the savepoint back
+    and returns None, and the caller takes the per-event path, whose semantics decide.
     """
     ids = [ev.id for ev in events]
     if len(set(ids)) != len(ids) or any(ev.topic in CUSTOMER_TOPICS for ev in events):
         return None  # customer events take the per-event path
+    device = ctx.device
     stored = {row.id: row for row in conn.execute(
         select(Event.id, Event.device_id, Event.status, Event.reason).where(Event.id.in_(ids)))}
-    results: list[EventResult] = []
-    rows = _new_rows()
-    now = utc_iso()
-    sales: list[SaleDoc] = []
+    judged: list[tuple[OutboxEventIn, Any]] = []
     for ev in events:
         row = stored.get(ev.id)
-        if row is not None:
-            results.append(_as_result(ev.id, device.id, row))
+        judged.append((ev, _as_result(ev.id, device.id, row) if row is not None
+                       else _precheck(ev) or _check_sale(ev, ctx)))
+    lookups = SaleLookups.load(conn, ctx.rules, device.id,
+                               [c.sale for _, c in judged if isinstance(c, CheckedSale)],
+                               receipts=False)
+    results: list[EventResult] = []
+    rows = new_rows()
+    accepted: list[CheckedSale] = []
+    for ev, checked in judged:
+        if isinstance(checked, EventResult):
+            results.append(checked)
             continue
-        checked: Any = (f"unknown topic {ev.topic!r}" if ev.topic not in KNOWN_TOPICS
-                        else _check(ev, device))
-        if isinstance(checked, str):
-            rows[Event].append(_event_row(ev, device.id, "quarantined", checked, now=now))
-            results.append(EventResult(id=ev.id, status="quarantined", reason=checked))
+        verdict = checked if isinstance(checked, str) else lookups.judge(checked, ctx.now)
+        if isinstance(verdict, str):
+            rows[Event].append(event_row(ev, device.id, "quarantined", verdict, ctx.now))
+            results.append(EventResult(id=ev.id, status="quarantined",
+                                       reason=rows[Event][-1]["reason"]))
             continue
-        _add_sale_rows(rows, ev, device, checked, now)
-        sales.append(checked.sale)
+        add_sale_rows(rows, ev, ctx, checked, verdict)
+        accepted.append(checked)
         results.append(EventResult(id=ev.id, status="accepted"))
-    _add_customer_rows(conn, rows, device, sales)
+    add_customer_rows(conn, rows, ctx, accepted)
     try:
         with conn.begin_nested():
-            _write_rows(conn, rows)
+            write_rows(conn, rows)
     except IntegrityError:
+        return None
+    except Exception as exc:  # noqa: BLE001 - classified: only the event's data is caught
+        if event_db_error(exc) is None:
+            raise
         return None
     return results
 
@@ -243,8 +255,9 @@ def ingest(conn: Connection, device: AuthenticatedDevice,
     Fast path: the batch as a whole (`_ingest_batch`); where it declines, event by event.
     Then the variants sold are noted for the stock publisher (one insert for the batch).
     """
-    results = _ingest_batch(conn, device, events) if len(events) > 1 else None
+    ctx = push_context(conn, device)
+    results = _ingest_batch(conn, ctx, events) if len(events) > 1 else None
     if results is None:
-        results = [ingest_one(conn, device, ev) for ev in events]
+        results = [ingest_one(conn, device, ev, ctx) for ev in events]
     note_sold(conn, device.store_id, events, results)  # hq/services/stock.py
     return results

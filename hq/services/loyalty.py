@@ -8,7 +8,10 @@ Earn rule (defined once in pos_app/loyalty.py, shared through sync/protocol_cust
 a completed order or sale earns 1 point per full 10,000 VND, or per full 1 USD, of merchandise: the lines' amounts
 after discounts (VAT included as priced in Vietnam, sales tax excluded in the US), never the
 shipping fee. Points are earned when the order is completed (delivered, picked up, bought at
-the till), not when it is placed; a cancelled order earns nothing.
+the till), not when it is placed; a cancelled order earns nothing. One store sale earns at
+most the store's `max_points_per_sale` (sync/protocol_store_settings.py); a cut is recorded
+as a sale flag. A loyalty payment spends ceil(amount / point value) points, whatever its
+free-text reference says.
 
 Tiers follow lifetime *qualifying* points, the sum of "earn" entries (bonuses and
 redemptions do not move a tier): member < 300 <= silver < 1,000 <= gold < 2,500 <= platinum.
@@ -74,7 +77,7 @@ def points(conn: Connection, customer_id: str) -> Points:
 # Payment tenders that spend points: the contract's word and pos_app.tenders' enum value.
 LOYALTY_TENDERS = frozenset({"loyalty", "loyalty_points"})
 EARN_NAMESPACE = uuid.NAMESPACE_URL
-_PTS = re.compile(r"^\s*(\d{1,9})\s*pts?\s*$", re.IGNORECASE)
+MAX_ENTRY_POINTS = 2**31 - 1  # loyalty_ledger.delta is 32-bit
 
 
 def earn_entry_id(sale_id: str) -> str:
@@ -82,12 +85,10 @@ def earn_entry_id(sale_id: str) -> str:
     return str(uuid.uuid5(uuid.UUID(sale_id), "earn"))
 
 
-def redeemed_points(amount_minor: int, reference: str | None, currency: str) -> int:
-    """Points a loyalty payment spent: "<n> pts" in its reference, else the amount divided by
-    the point value, rounded up (a payment is never worth more than the points it took)."""
-    m = _PTS.match(reference or "")
-    if m:
-        return int(m.group(1))
+def redeemed_points(amount_minor: int, currency: str) -> int:
+    """Points a loyalty payment of `amount_minor` spent: the amount divided by the point
+    value, rounded up (a payment is never worth more than the points it took). Never read
+    from the payment's free-text reference: "0 pts" paid 149,000 VND with no points."""
     value = POINT_VALUE_MINOR.get(currency)
     if value is None:
         raise ValueError(f"no point value for currency {currency!r}")
@@ -101,38 +102,41 @@ def sale_loyalty_problem(sale) -> str | None:
     if cid is not None and (not isinstance(cid, str) or not _UUID_RE.match(cid)):
         return "invalid payload: sale.customer_id: not a UUID"
     for p in sale.payments:
-        if getattr(p, "tender", None) not in LOYALTY_TENDERS:
+        if p.tender not in LOYALTY_TENDERS:
             continue
         if cid is None:
             return f"loyalty payment {p.id} without a customer on the sale"
-        ref = getattr(p, "reference", None)
-        if ref is not None and not isinstance(ref, str):
-            return f"invalid payload: payment {p.id} reference: not text"
-        if not _PTS.match(ref or "") and sale.currency not in POINT_VALUE_MINOR:
+        if sale.currency not in POINT_VALUE_MINOR:
             return f"no point value for currency {sale.currency!r}"
+        if redeemed_points(p.amount, sale.currency) > MAX_ENTRY_POINTS:
+            return f"loyalty payment {p.id} spends more points than any balance can hold"
     if cid is not None and sale.currency not in POINT_UNIT_MINOR:
         return f"no earn rule for currency {sale.currency!r}"
     return None
 
 
-def sale_entries(sale, customer_id: str, store_id: str, device_id: str) -> list[dict]:
+def sale_entries(sale, customer_id: str, store_id: str, device_id: str, at: str,
+                 max_points: int) -> tuple[list[dict], int | None]:
     """The ledger rows of one accepted sale of `customer_id` (already resolved through
-    merges): its earn entry (if it earns anything) and one redeem entry per loyalty payment.
-    Call only for sales `sale_loyalty_problem` accepted."""
-    at = sale.created_at[:32]
+    merges): its earn entry (if it earns anything, at most `max_points`: the store's
+    max_points_per_sale) and one redeem entry per loyalty payment; and the points the sale
+    would have earned when the cap cut them (None when it did not), for the sale flag that
+    records the cap. `at`: the sale's time as HQ stores it. Call only for sales
+    `sale_loyalty_problem` accepted."""
     rows = []
-    earned = points_for(sum(ln.amount for ln in sale.lines), sale.currency)
+    uncapped = points_for(sum(ln.amount for ln in sale.lines), sale.currency)
+    earned = min(uncapped, max_points)
     if earned:
         rows.append({"id": earn_entry_id(sale.id), "customer_id": customer_id, "delta": earned,
                      "reason": EARN, "ref": sale.id, "at": at, "store_id": store_id,
                      "device_id": device_id})
     for p in sale.payments:
-        if getattr(p, "tender", None) in LOYALTY_TENDERS:
-            pts = redeemed_points(p.amount, getattr(p, "reference", None), sale.currency)
-            rows.append({"id": p.id.lower(), "customer_id": customer_id, "delta": -pts,
-                         "reason": REDEEM, "ref": sale.id, "at": at, "store_id": store_id,
+        if p.tender in LOYALTY_TENDERS:
+            rows.append({"id": p.id.lower(), "customer_id": customer_id,
+                         "delta": -redeemed_points(p.amount, sale.currency), "reason": REDEEM,
+                         "ref": sale.id, "at": at, "store_id": store_id,
                          "device_id": device_id})
-    return rows
+    return rows, (uncapped if uncapped > earned else None)
 
 
 def overdrawn(conn: Connection, limit: int = 1000) -> list[dict]:

@@ -30,6 +30,7 @@ from typing import Iterator, Protocol
 
 from sqlalchemy import Engine, text
 
+from hq.services import pin_verifiers
 from sync.protocol import SNAPSHOT_CHUNK_ROWS, SNAPSHOT_FORMAT, snapshot_entity_order
 
 # Rows of one entity visible to the store: those published to every store (scope "") and to
@@ -125,8 +126,13 @@ def _entities(read: _Read) -> list[str]:
 
 
 def snapshot_lines(engine: Engine, store_id: str,
-                   chunk_rows: int = SNAPSHOT_CHUNK_ROWS) -> Iterator[bytes]:
-    """The snapshot of `store_id` as NDJSON lines (bytes, each ending in "\\n")."""
+                   chunk_rows: int = SNAPSHOT_CHUNK_ROWS, *,
+                   pin_key: bytes | None = None) -> Iterator[bytes]:
+    """The snapshot of `store_id` as NDJSON lines (bytes, each ending in "\\n").
+
+    `pin_key`: the asking device's key; associates' rows (a few per store, the only rows
+    parsed) then carry verifiers keyed to it (hq/services/pin_verifiers.py). The API always
+    gives it; None (the feed as stored) is for HQ's own tests and tools."""
     with consistent_read(engine) as read:
         cursor = int(read.scalar(_CURSOR_SQL, {}))
         entities = _entities(read)
@@ -135,9 +141,12 @@ def snapshot_lines(engine: Engine, store_id: str,
         for entity in entities:
             head = '{"entity":%s,"rows":[' % json.dumps(entity)
             params = {"entity": entity, "store": store_id}
+            keyed = pin_key is not None and entity == pin_verifiers.ENTITY
             for rows in read.batches(_ROWS_SQL, params, chunk_rows):
                 total += len(rows)
-                yield (head + ",".join([r[1] for r in rows]) + "]}\n").encode("utf-8")
+                texts = ([pin_verifiers.keyed_row_json(r[1], pin_key) for r in rows] if keyed
+                         else [r[1] for r in rows])
+                yield (head + ",".join(texts) + "]}\n").encode("utf-8")
         yield _line({"end": True, "rows": total, "cursor": cursor})
 
 

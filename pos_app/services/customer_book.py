@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, text
 
 from pos_app.demo_customers import customer_search_text, phone_search_forms
+from pos_app.text_rules import check_text
 from pos_app.textfold import fold
 
 EDITABLE_FIELDS = ("name", "phone", "email", "loyalty_card", "sizes", "preferences")
@@ -88,6 +89,8 @@ def _clean_map(value, what: str) -> dict[str, str]:
         raise ClientelingError(f"{what} must be a list of name: value pairs")
     out = {}
     for k, v in value.items():
+        check_text(str(k), what)
+        check_text(str(v) if v is not None else None, f"{what}: {str(k)[:40]}")
         k, v = _clean(str(k)), _clean(str(v) if v is not None else None)
         if k and v:
             if len(k) > 40 or len(v) > 200:
@@ -97,7 +100,8 @@ def _clean_map(value, what: str) -> dict[str, str]:
 
 
 def normalise(values: dict) -> dict:
-    """Validate and tidy the editable fields present in `values` (ClientelingError if bad)."""
+    """Validate and tidy the editable fields present in `values` (ClientelingError if bad;
+    UnsafeText for a control character)."""
     out: dict = {}
     for name, value in values.items():
         if name not in EDITABLE_FIELDS:
@@ -105,6 +109,7 @@ def normalise(values: dict) -> dict:
         if name in ("sizes", "preferences"):
             out[name] = _clean_map(value or {}, "Sizes" if name == "sizes" else "Preferences")
             continue
+        check_text(value, name)  # no NUL or other control character (pos_app/text_rules.py)
         value = _clean(value)
         if name == "name":
             if not value:

@@ -17,6 +17,7 @@ from datetime import date
 from sqlalchemy import Connection, text
 
 from pos_app.services.customer_book import ClientelingError
+from pos_app.text_rules import check_text
 
 TOPIC_NOTE_ADDED = "customer.note_added"
 TOPIC_TASK_UPSERTED = "customer.task_upserted"
@@ -66,6 +67,7 @@ def check_note(text_: str) -> str:
         raise ClientelingError("The note is empty")
     if len(text_) > 2000:
         raise ClientelingError("A note can hold at most 2,000 characters")
+    check_text(text_, "note")
     return text_
 
 
@@ -75,6 +77,7 @@ def check_task(text_: str, due_date: str) -> tuple[str, str]:
         raise ClientelingError("Say what is to be done")
     if len(text_) > 500:
         raise ClientelingError("A task can hold at most 500 characters")
+    check_text(text_, "task")
     try:
         due = date.fromisoformat(due_date or "")
     except ValueError:

@@ -1,8 +1,9 @@
-"""What the manager's Sync screen lists: events not yet at HQ, and events HQ refused.
+"""What the manager's Sync screen lists and does: events not yet at HQ, events HQ refused,
+events held at the till, and "Retry held events".
 
 Why: DESIGN.md §4 — a poison event is quarantined and shown, never silently dropped, and a
-manager must see what is waiting before closing the day. Read-only; runs on the database
-worker (or a test).
+manager must see what is waiting before closing the day. Runs on the database worker (or
+a test).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ class OutboxRow:
     position: int
     event_id: str
     topic: str
-    status: str  # "pending" | "quarantined"
+    status: str  # "pending" | "quarantined" | "held" (HQ failed on it alone; sync/outbox_pusher)
     created_at: str  # UTC
     attempts: int
     last_error: str | None
@@ -30,7 +31,8 @@ class OutboxOverview:
     pending: int
     quarantined: int
     sent: int
-    rows: tuple[OutboxRow, ...]  # quarantined first, then the oldest pending
+    rows: tuple[OutboxRow, ...]  # quarantined and held first, then the oldest pending
+    held: int = 0
 
 
 def outbox_overview(reader: Engine, limit: int = 200) -> OutboxOverview:
@@ -39,7 +41,7 @@ def outbox_overview(reader: Engine, limit: int = 200) -> OutboxOverview:
             "SELECT status, count(*) FROM outbox GROUP BY status")).all())
         rows = conn.execute(text(
             "SELECT position, id, topic, status, created_at, attempts, last_error, payload"
-            " FROM outbox WHERE status IN ('quarantined', 'pending')"
+            " FROM outbox WHERE status IN ('quarantined', 'held', 'pending')"
             " ORDER BY status = 'pending', position LIMIT :limit"), {"limit": limit}).all()
     out = []
     for position, event_id, topic, status, created_at, attempts, last_error, payload in rows:
@@ -47,4 +49,13 @@ def outbox_overview(reader: Engine, limit: int = 200) -> OutboxOverview:
         out.append(OutboxRow(position, event_id, topic, status, created_at, attempts,
                              last_error, sale.get("receipt_no"), sale.get("total")))
     return OutboxOverview(counts.get("pending", 0), counts.get("quarantined", 0),
-                          counts.get("sent", 0), tuple(out))
+                          counts.get("sent", 0), tuple(out), counts.get("held", 0))
+
+
+def release_held(writer: Engine) -> int:
+    """A manager's "Retry held events": events the sync held aside at the till (HQ failed on
+    them alone, sync/outbox_pusher.py) go back to the queue in their place, so the next sync
+    sends them. Returns how many. Runs on the database worker."""
+    with writer.begin() as conn:
+        return conn.execute(text("UPDATE outbox SET status = 'pending' WHERE status = 'held'")
+                            ).rowcount

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 
-from pos_app.auth import Approval, Associate, Permission, Role, verify_pin
+from pos_app.auth import Approval, Associate, Permission, Role, pin_key, verify_pin
 from pos_app.basket import BasketSnapshot
 from pos_app.catalog import SellableItem
 from pos_app import promotions
@@ -23,9 +23,9 @@ from pos_app.db import catalog_queries
 from pos_app.money import minor_digits
 from pos_app.ports import Clock, utc_iso
 from pos_app.services.checkout import CompletedSale, complete_sale
-from pos_app.services.outbox_view import OutboxOverview, outbox_overview
+from pos_app.services.outbox_view import OutboxOverview, outbox_overview, release_held
 from pos_app.services.receipts_query import ReceiptRow, find_receipts, latest_receipts
-from pos_app.store_context import StoreContext
+from pos_app.store_context import DEVICE_SECRET_SETTING, StoreContext, read_setting
 from pos_app.tenders import Payment
 
 if TYPE_CHECKING:
@@ -63,6 +63,11 @@ class TillService:
                 " ORDER BY role DESC, name"), {"s": self.ctx.store_id}).all()
         return [Associate(r[0], r[1], r[2], Role(r[3])) for r in rows]
 
+    def _pin_key(self, conn) -> bytes | None:
+        """This till's key for the PIN verifiers HQ sent (None on a till without HQ)."""
+        secret = read_setting(conn, DEVICE_SECRET_SETTING)
+        return pin_key(secret) if secret else None
+
     def login(self, associate_id: str, pin: str) -> Associate | None:
         """The associate when the PIN matches, else None (and an audit row either way)."""
         with self._reader.connect() as conn:
@@ -70,7 +75,8 @@ class TillService:
                 "SELECT id, code, name, role, pin_hash FROM associates"
                 " WHERE id = :id AND store_id = :s AND active = 1"),
                 {"id": associate_id, "s": self.ctx.store_id}).first()
-        ok = row is not None and verify_pin(row[4], pin)
+            key = self._pin_key(conn)
+        ok = row is not None and verify_pin(row[4], pin, key)
         self._audit("login" if ok else "login_failed", associate_id)
         return Associate(row[0], row[1], row[2], Role(row[3])) if ok else None
 
@@ -81,8 +87,9 @@ class TillService:
             hashes = dict(conn.execute(text(
                 "SELECT id, pin_hash FROM associates WHERE store_id = :s AND active = 1"),
                 {"s": self.ctx.store_id}).all())
+            key = self._pin_key(conn)
         for assoc in candidates:
-            if verify_pin(hashes[assoc.id], pin):
+            if verify_pin(hashes[assoc.id], pin, key):
                 return Approval(permission, assoc.id, assoc.name)
         return None
 
@@ -160,6 +167,10 @@ class TillService:
 
     def outbox_overview(self, limit: int = 200) -> OutboxOverview:
         return outbox_overview(self._reader, limit)
+
+    def release_held_events(self) -> int:
+        """Held outbox events back to the queue (the Sync screen's Retry, managers)."""
+        return release_held(self._writer)
 
     def pending_events(self) -> int:
         with self._reader.connect() as conn:

@@ -169,152 +169,160 @@
 <context>
     <name>CustomerForm</name>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="123"/>
+        <location filename="../../ui/customers/customer_form.py" line="124"/>
         <source>Edit customer</source>
         <translation>Sửa thông tin khách hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="123"/>
+        <location filename="../../ui/customers/customer_form.py" line="124"/>
         <source>New customer</source>
         <translation>Khách hàng mới</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="124"/>
+        <location filename="../../ui/customers/customer_form.py" line="125"/>
         <source>Name *</source>
         <translation>Họ tên *</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="124"/>
+        <location filename="../../ui/customers/customer_form.py" line="125"/>
+        <location filename="../../ui/customers/customer_form.py" line="303"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="124"/>
+        <location filename="../../ui/customers/customer_form.py" line="125"/>
+        <location filename="../../ui/customers/customer_form.py" line="304"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="124"/>
+        <location filename="../../ui/customers/customer_form.py" line="125"/>
+        <location filename="../../ui/customers/customer_form.py" line="304"/>
         <source>Loyalty card</source>
         <translation>Thẻ thành viên</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="125"/>
+        <location filename="../../ui/customers/customer_form.py" line="126"/>
         <source>Sizes</source>
         <translation>Cỡ</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="125"/>
+        <location filename="../../ui/customers/customer_form.py" line="126"/>
         <source>Preferences</source>
         <translation>Sở thích</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="125"/>
+        <location filename="../../ui/customers/customer_form.py" line="126"/>
         <source>Consent</source>
         <translation>Đồng ý</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="126"/>
+        <location filename="../../ui/customers/customer_form.py" line="127"/>
         <source>Consent given</source>
         <translation>Đồng ý qua</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="129"/>
+        <location filename="../../ui/customers/customer_form.py" line="130"/>
         <source>e.g. 0901 234 567</source>
         <translation>vd. 0901 234 567</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="130"/>
+        <location filename="../../ui/customers/customer_form.py" line="131"/>
         <source>e.g. mai@example.com</source>
         <translation>vd. mai@example.com</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="131"/>
+        <location filename="../../ui/customers/customer_form.py" line="132"/>
         <source>scan or type, optional</source>
         <translation>quét hoặc nhập, không bắt buộc</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="132"/>
+        <location filename="../../ui/customers/customer_form.py" line="133"/>
         <source>tops, e.g. M</source>
         <translation>áo, vd. M</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="132"/>
+        <location filename="../../ui/customers/customer_form.py" line="133"/>
         <source>bottoms, e.g. 28</source>
         <translation>quần, vd. 28</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="133"/>
+        <location filename="../../ui/customers/customer_form.py" line="134"/>
         <source>shoes, e.g. 38</source>
         <translation>giày, vd. 38</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="135"/>
+        <location filename="../../ui/customers/customer_form.py" line="136"/>
         <source>colours, styles, e.g. blue, linen</source>
         <translation>màu, kiểu, vd. xanh, vải lanh</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="136"/>
+        <location filename="../../ui/customers/customer_form.py" line="137"/>
         <source>Keep her data (data use)</source>
         <translation>Lưu dữ liệu của khách (sử dụng dữ liệu)</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="137"/>
+        <location filename="../../ui/customers/customer_form.py" line="138"/>
         <source>Send offers (marketing)</source>
         <translation>Gửi ưu đãi (tiếp thị)</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="143"/>
+        <location filename="../../ui/customers/customer_form.py" line="144"/>
         <source>Cancel</source>
         <translation>Hủy</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="144"/>
+        <location filename="../../ui/customers/customer_form.py" line="145"/>
         <source>Save changes</source>
         <translation>Lưu thay đổi</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="144"/>
+        <location filename="../../ui/customers/customer_form.py" line="145"/>
         <source>Create</source>
         <translation>Tạo</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="145"/>
+        <location filename="../../ui/customers/customer_form.py" line="146"/>
         <source>Not her: create new</source>
         <translation>Không phải khách này: tạo mới</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="234"/>
+        <location filename="../../ui/customers/customer_form.py" line="235"/>
         <source>&lt;b&gt;She may already be a customer.&lt;/b&gt; Open her profile instead of creating a second one:</source>
         <translation>&lt;b&gt;Khách có thể đã có hồ sơ.&lt;/b&gt; Hãy mở hồ sơ đó thay vì tạo hồ sơ thứ hai:</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="240"/>
+        <location filename="../../ui/customers/customer_form.py" line="241"/>
         <source>same phone</source>
         <translation>trùng số điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="240"/>
+        <location filename="../../ui/customers/customer_form.py" line="241"/>
         <source>same e-mail</source>
         <translation>trùng e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="247"/>
+        <location filename="../../ui/customers/customer_form.py" line="248"/>
         <source>Open this customer</source>
         <translation>Mở hồ sơ này</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="257"/>
+        <location filename="../../ui/customers/customer_form.py" line="258"/>
         <source>Enter her name.</source>
         <translation>Nhập họ tên khách hàng.</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="265"/>
+        <location filename="../../ui/customers/customer_form.py" line="270"/>
         <source>Check the possible duplicates above first.</source>
         <translation>Hãy kiểm tra các hồ sơ có thể trùng ở trên trước.</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/customer_form.py" line="298"/>
+        <location filename="../../ui/customers/customer_form.py" line="303"/>
+        <source>Name</source>
+        <translation>Tên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/customers/customer_form.py" line="312"/>
         <source>Not saved: %1</source>
         <translation>Chưa lưu được: %1</translation>
     </message>
@@ -571,87 +579,92 @@
 <context>
     <name>DiscountDialog</name>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="25"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="26"/>
         <source>Percent %</source>
         <translation>Phần trăm %</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="26"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="27"/>
         <source>Amount</source>
         <translation>Thành tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="34"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="35"/>
         <source>Value</source>
         <translation>Giá trị</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="38"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="39"/>
         <source>Damaged item</source>
         <translation>Hàng lỗi</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="38"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="39"/>
         <source>Price match</source>
         <translation>Khớp giá</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="39"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="40"/>
         <source>Loyal customer</source>
         <translation>Khách thân thiết</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="39"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="40"/>
         <source>Staff discount</source>
         <translation>Giảm giá nhân viên</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="40"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="41"/>
         <source>Promotion</source>
         <translation>Khuyến mãi</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="42"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="43"/>
         <source>Reason (required)</source>
         <translation>Lý do (bắt buộc)</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="48"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="49"/>
         <source>Apply</source>
         <translation>Áp dụng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="48"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="49"/>
         <source>Cancel</source>
         <translation>Hủy</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="81"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="82"/>
         <source>Enter a percentage such as 15 or 12.5</source>
         <translation>Nhập phần trăm, ví dụ 15 hoặc 12.5</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="82"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="83"/>
         <source>Enter an amount in the store&apos;s currency</source>
         <translation>Nhập số tiền theo đơn vị tiền của cửa hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="84"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="85"/>
         <source>Enter a discount above zero</source>
         <translation>Nhập mức giảm lớn hơn 0</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="86"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="87"/>
         <source>A discount cannot be more than 100 %</source>
         <translation>Giảm giá không thể quá 100 %</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="88"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="89"/>
         <source>Choose or type a reason</source>
         <translation>Chọn hoặc nhập lý do</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/discount_dialog.py" line="79"/>
+        <location filename="../../ui/sell/discount_dialog.py" line="91"/>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/discount_dialog.py" line="80"/>
         <source>Enter a value</source>
         <translation>Nhập giá trị</translation>
     </message>
@@ -936,6 +949,11 @@
         <source>refused by HQ: %1 (see Sync)</source>
         <translation>HQ từ chối: %1 (xem Đồng bộ)</translation>
     </message>
+    <message>
+        <location filename="../../ui/shell.py" line="362"/>
+        <source>held at this till: %1 (see Sync)</source>
+        <translation>giữ lại tại máy này: %1 (xem Đồng bộ)</translation>
+    </message>
 </context>
 <context>
     <name>MyTasksView</name>
@@ -1016,122 +1034,124 @@
 <context>
     <name>NotesTasksTab</name>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="92"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="93"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="155"/>
         <source>Note</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="93"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="94"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="180"/>
         <source>Task</source>
         <translation>Việc cần làm</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="94"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="95"/>
         <source>Due</source>
         <translation>Hạn</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="95"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="96"/>
         <source>For</source>
         <translation>Cho</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="96"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="97"/>
         <source>e.g. prefers natural fabrics, gift for her mother in May</source>
         <translation>vd. thích vải tự nhiên, mua quà cho mẹ vào tháng 5</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="98"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="99"/>
         <source>e.g. call when size 42 arrives</source>
         <translation>vd. gọi khi có cỡ 42</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="99"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="100"/>
         <source>Add note</source>
         <translation>Thêm ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="100"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="101"/>
         <source>Add task</source>
         <translation>Thêm việc</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="115"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="116"/>
         <source>Anyone in the store</source>
         <translation>Bất kỳ ai trong cửa hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="152"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="153"/>
         <source>Write the note first.</source>
         <translation>Hãy viết ghi chú trước.</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="166"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="171"/>
         <source>Note saved. It reaches HQ with the next sync.</source>
         <translation>Đã lưu ghi chú. Trụ sở sẽ nhận ở lần đồng bộ tới.</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="173"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="178"/>
         <source>Write what needs doing first.</source>
         <translation>Hãy ghi việc cần làm trước.</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="177"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="186"/>
         <source>The due date is in the past: pick today or later.</source>
         <translation>Hạn đã qua: hãy chọn hôm nay hoặc sau đó.</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="202"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="211"/>
         <source>Task saved.</source>
         <translation>Đã lưu việc.</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="207"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="216"/>
         <source>Not saved: %1</source>
         <translation>Chưa lưu được: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="220"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="229"/>
         <source>Tasks</source>
         <translation>Việc cần làm</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="222"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="231"/>
         <source>No tasks.</source>
         <translation>Không có việc nào.</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="229"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="238"/>
         <source>anyone</source>
         <translation>bất kỳ ai</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="230"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="239"/>
         <source>done</source>
         <translation>đã xong</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="230"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="239"/>
         <source>due %1</source>
         <translation>hạn %1</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="232"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="241"/>
         <source>for %1</source>
         <translation>cho %1</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="238"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="247"/>
         <source>Mark done</source>
         <translation>Đã xong</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="243"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="252"/>
         <source>Notes</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/customers/notes_tasks_tab.py" line="246"/>
+        <location filename="../../ui/customers/notes_tasks_tab.py" line="255"/>
         <source>No notes yet.</source>
         <translation>Chưa có ghi chú.</translation>
     </message>
@@ -2038,54 +2058,77 @@
 <context>
     <name>SyncScreen</name>
     <message>
-        <location filename="../../ui/sync_screen.py" line="51"/>
+        <location filename="../../ui/sync_screen.py" line="58"/>
         <source>Refresh</source>
         <translation>Làm mới</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_screen.py" line="52"/>
+        <location filename="../../ui/sync_screen.py" line="59"/>
         <source>Sync now</source>
         <translation>Đồng bộ ngay</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_screen.py" line="53"/>
+        <location filename="../../ui/sync_screen.py" line="60"/>
+        <source>Retry held events</source>
+        <translation>Gửi lại các sự kiện bị giữ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_screen.py" line="61"/>
         <source>Receipt</source>
         <translation>Hóa đơn</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_screen.py" line="53"/>
+        <location filename="../../ui/sync_screen.py" line="61"/>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_screen.py" line="54"/>
+        <location filename="../../ui/sync_screen.py" line="62"/>
         <source>Created (UTC)</source>
         <translation>Tạo lúc (UTC)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_screen.py" line="54"/>
+        <location filename="../../ui/sync_screen.py" line="62"/>
         <source>Attempts</source>
         <translation>Số lần thử</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_screen.py" line="55"/>
+        <location filename="../../ui/sync_screen.py" line="63"/>
         <source>Reason</source>
         <translation>Lý do</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_screen.py" line="68"/>
+        <location filename="../../ui/sync_screen.py" line="84"/>
         <source>%1 waiting to reach HQ · %2 refused by HQ · %3 delivered</source>
         <translation>%1 chờ gửi về HQ · %2 bị HQ từ chối · %3 đã gửi</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_screen.py" line="71"/>
+        <location filename="../../ui/sync_screen.py" line="88"/>
+        <source>%1 held at this till: HQ failed on them; the rest went on</source>
+        <translation>%1 bị giữ lại tại máy này: HQ gặp lỗi khi nhận; phần còn lại vẫn được gửi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_screen.py" line="92"/>
         <source>waiting</source>
         <translation>đang chờ</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_screen.py" line="71"/>
+        <location filename="../../ui/sync_screen.py" line="92"/>
         <source>refused by HQ</source>
         <translation>HQ từ chối</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_screen.py" line="93"/>
+        <source>held at this till</source>
+        <translation>giữ lại tại máy này</translation>
+    </message>
+</context>
+<context>
+    <name>TextInput</name>
+    <message>
+        <location filename="../../ui/text_input.py" line="19"/>
+        <source>%1: an invisible control character (%2) at position %3 cannot be saved. Delete it (or retype the text) and try again.</source>
+        <translation>%1: không thể lưu ký tự điều khiển ẩn (%2) ở vị trí %3. Hãy xoá ký tự đó (hoặc gõ lại) rồi thử lại.</translation>
     </message>
 </context>
 </TS>

@@ -21,6 +21,7 @@ from pos_app.demo_store import DEMO_ASSOCIATES, DEMO_VN_TEE_BARCODE
 from pos_app.textfold import fold
 from tests.ui.conftest import sign_in
 from tests.ui.test_customers_screens import open_till, shopper_with_cart
+from tests.waiting import WAIT_MS
 from ui.customers.points_dialog import PointsDialog
 from ui.scanner_filter import simulate_wedge_scan
 from ui.sell.cash_dialog import CashDialog
@@ -48,19 +49,19 @@ def _ledger(hq_db, customer_id: str) -> dict[str, tuple[int, str]]:
 
 def _pay_with_points(qtbot, sell, points: int):
     """Pay with `points`, the rest in exact cash; returns the loyalty Payment."""
-    qtbot.waitUntil(lambda: sell.customer.points_btn.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(lambda: sell.customer.points_btn.isEnabled(), timeout=WAIT_MS)
     qtbot.mouseClick(sell.customer.points_btn, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: isinstance(sell.active_dialog, PointsDialog), timeout=15_000)
+    qtbot.waitUntil(lambda: isinstance(sell.active_dialog, PointsDialog), timeout=WAIT_MS)
     dialog = sell.active_dialog
     assert dialog.usable >= points
     dialog.set_points(points)
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: isinstance(sell.active_dialog, CashDialog), timeout=10_000)
+    qtbot.waitUntil(lambda: isinstance(sell.active_dialog, CashDialog), timeout=WAIT_MS)
     loyalty = dialog.payment
     cash = sell.active_dialog
     cash.set_tendered(cash._due)
     qtbot.mouseClick(cash.confirm, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: sell.pages.currentWidget() is sell.complete_view, timeout=10_000)
+    qtbot.waitUntil(lambda: sell.pages.currentWidget() is sell.complete_view, timeout=WAIT_MS)
     return loyalty
 
 
@@ -86,21 +87,21 @@ def test_clienteling_online_then_offline_reconciled_once(qtbot, qapp, tmp_path, 
         qtbot.mouseClick(window.nav_buttons["customers"], Qt.MouseButton.LeftButton)
         qtbot.keyClicks(screen.search.field, fold(name))  # typed without accents
         qtbot.waitUntil(lambda: any(h.id == customer_id for h in screen.search.hits),
-                        timeout=10_000)
+                        timeout=WAIT_MS)
         assert screen.search.source.text() == "Live from HQ"
         screen.open_customer(customer_id)
         qtbot.waitUntil(lambda: screen.profile.profile is not None
-                        and screen.profile.profile.customer.id == customer_id, timeout=10_000)
+                        and screen.profile.profile.customer.id == customer_id, timeout=WAIT_MS)
         assert screen.profile.live
         balance = screen.profile.profile.loyalty.balance
         assert balance == before
         screen.profile.tabs.setCurrentWidget(screen.profile.cart)
         cart = screen.profile.cart.cart  # a refreshed profile rebuilds its rows: click a shown one
         qtbot.waitUntil(lambda: any(r.add is not None and r.add.isVisible() for r in cart.rows),
-                        timeout=10_000)  # the first line HQ prices in this store
+                        timeout=WAIT_MS)  # the first line HQ prices in this store
         add = next(r.add for r in cart.rows if r.add is not None)
         qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=WAIT_MS)
         assert sell.basket.customer_id == customer_id
         merchandise = sell.basket.priced().total
         online_pay = _pay_with_points(qtbot, sell, 10)
@@ -123,21 +124,21 @@ def test_clienteling_online_then_offline_reconciled_once(qtbot, qapp, tmp_path, 
         screen.search.field.clear()
         qtbot.keyClicks(screen.search.field, fold(name))  # typed without accents
         qtbot.waitUntil(lambda: any(h.id == customer_id for h in screen.search.hits)
-                        and "saved data" in screen.search.source.text(), timeout=15_000)
+                        and "saved data" in screen.search.source.text(), timeout=WAIT_MS)
         screen.open_customer(customer_id)
         qtbot.waitUntil(lambda: screen.profile.profile is not None and not screen.profile.live,
-                        timeout=15_000)
+                        timeout=WAIT_MS)
         assert "saved data" in screen.profile.source.text()
         qtbot.mouseClick(screen.profile.attach_btn, Qt.MouseButton.LeftButton)
         assert sell.basket.customer_id == customer_id
         simulate_wedge_scan(sell.search, DEMO_VN_TEE_BARCODE)
-        qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=WAIT_MS)
         offline_pay = _pay_with_points(qtbot, sell, 5)
         offline_sale = sell.last_sale
         sell.start_new_sale()
         app.sync.sync_now()
         qtbot.waitUntil(lambda: app.sync.last is not None and not app.sync.last.online
-                        and app.sync.last.pending >= 1, timeout=30_000)
+                        and app.sync.last.pending >= 1, timeout=WAIT_MS)
         assert offline_pay.id not in _ledger(hq_db, customer_id)
 
         # --- HQ back: caught up, the offline redemption booked exactly once -------------------
@@ -146,8 +147,10 @@ def test_clienteling_online_then_offline_reconciled_once(qtbot, qapp, tmp_path, 
         qtbot.waitUntil(lambda: offline_pay.id in _ledger(hq_db, customer_id), timeout=60_000)
         qtbot.waitUntil(lambda: app.sync.last.online and app.sync.last.pending == 0,
                         timeout=60_000)
+        rounds = app.sync.worker.cycles
         app.sync.sync_now()  # one more round: a retried push must not book it twice
-        qtbot.wait(3000)
+        # a round that began before the nudge may end first; the one after it began after it
+        qtbot.waitUntil(lambda: app.sync.worker.cycles >= rounds + 2, timeout=WAIT_MS)
     finally:
         app.close()
     ledger = _ledger(hq_db, customer_id)

@@ -13,7 +13,9 @@ from PySide6.QtCore import Qt
 
 from hq.child_process import HQChild
 from pos_app.demo_store import DEMO_ASSOCIATES
+from sync.outbox_pusher import Backoff
 from tests.ui.conftest import sell_one_tee, sign_in
+from tests.waiting import WAIT_MS
 from ui.app import build_app
 from ui.theme import LayoutMode
 
@@ -32,30 +34,33 @@ def test_enrol_sell_online_then_offline_and_catch_up(qtbot, qapp, tmp_path, hq):
     out = subprocess.run([sys.executable, "-m", "ui.app", "--db", str(device_db), "--hq", hq.url,
                           "--enrol", code, "--device-name", "Counter 1", "--screenshot",
                           str(tmp_path / "first.png")], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+                         timeout=900, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 0, out.stderr[-3000:]
     assert "Enrolled as T01 of Storeline Saigon Centre" in out.stdout
     # A second use of the same code is refused.
     again = subprocess.run([sys.executable, "-m", "ui.app", "--db", str(tmp_path / "b.sqlite3"),
                             "--hq", hq.url, "--enrol", code], cwd=ROOT, capture_output=True,
-                           text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+                           text=True, timeout=600, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert again.returncode == 1 and "Enrolment failed" in again.stderr
 
     app = build_app(device_db, layout=LayoutMode.COUNTER, lang="en", demo_store=None, qt=qapp)
     try:
         assert app.sync is not None  # enrolled: the background sync runs
         app.sync.worker.interval = 1.0
+        # The backoff after failures grows with how long HQ was down -- on a busy machine,
+        # longer. Capped here so that "catches up by itself" is seconds after HQ is back.
+        app.sync.worker.backoff = Backoff(base=0.5, cap=2.0)
         qtbot.addWidget(app.window)
         app.window.show()
-        qtbot.waitUntil(lambda: app.window.login.tiles.count() == 3, timeout=10_000)
+        qtbot.waitUntil(lambda: app.window.login.tiles.count() == 3, timeout=WAIT_MS)
         cashier = next(a for a in DEMO_ASSOCIATES["hcm"] if a.code == "C01")
         sign_in(qtbot, app, cashier.code, cashier.pin)
         sell = app.window.sell
 
         first = sell_one_tee(qtbot, sell).sale_id  # online: reaches HQ within seconds
-        qtbot.waitUntil(lambda: _hq_last_seq(hq) == 1, timeout=30_000)
+        qtbot.waitUntil(lambda: _hq_last_seq(hq) == 1, timeout=WAIT_MS)
         qtbot.waitUntil(lambda: app.sync.last is not None and app.sync.last.online
-                        and app.sync.last.pending == 0, timeout=30_000)
+                        and app.sync.last.pending == 0, timeout=WAIT_MS)
         assert "Online" in app.window.sync_label.text()
 
         hq.stop()  # the internet goes down: the till keeps selling
@@ -63,7 +68,7 @@ def test_enrol_sell_online_then_offline_and_catch_up(qtbot, qapp, tmp_path, hq):
         app.sync.sync_now()
         # Statuses published between the two sales said 1 waiting; wait for the latest.
         qtbot.waitUntil(lambda: app.sync.last is not None and not app.sync.last.online
-                        and app.sync.last.pending == 2, timeout=30_000)
+                        and app.sync.last.pending == 2, timeout=WAIT_MS)
         assert "Offline" in app.window.sync_label.text()
 
         hq.start()  # back: the worker catches up by itself
@@ -91,7 +96,7 @@ def test_first_run_wizard_enrols_by_scanned_code(qtbot, qapp, tmp_path, hq, shot
     wizard.hq.setText(hq.url)
     wizard.take_scan("WRONG-CODE-123")  # a QR from another system: refused, nothing written
     qtbot.mouseClick(wizard.go, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not wizard.error.isHidden(), timeout=20_000)
+    qtbot.waitUntil(lambda: not wizard.error.isHidden(), timeout=WAIT_MS)
     assert "HQ refused the code" in wizard.error.text()
     code = hq.cli("enrolment-code", "--store", "NYC1").split()[-1]
     wizard.take_scan(code.lower())  # scanners may send lower case; HQ normalises

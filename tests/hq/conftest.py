@@ -16,7 +16,9 @@ import pytest
 from hq.db.engine import make_engine
 from hq.db.migrate import upgrade
 
-PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
+# A refused connection fails at once; a busy server only takes longer to answer. A short
+# connect timeout here would skip every PostgreSQL case of the session on a loaded machine.
+PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=30"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 _pg_unreachable: list[str] = []
 

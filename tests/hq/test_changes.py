@@ -10,7 +10,9 @@ from hq.cli import main as hq_main
 from hq.db.models import ChangeLog, Store
 from hq.services import catalog
 from hq.services.changes import changes
+from pos_app.auth import pin_key, verify_pin
 from pos_app.db import models as device_models
+from pos_app.demo_store import DEMO_ASSOCIATES
 from tests.hq.helpers import enrol_device
 
 # change entity -> the device table its `data` fills (pos_app/db/models.py)
@@ -83,8 +85,15 @@ def test_a_device_pages_through_its_store_and_global_rows_only(seeded, db_url, c
         assert [s["code"] for s in store_rows] == ["HCM1"]
         assert {c["data"]["code"] for c in seen if c["entity"] == "associate"} == \
             {"M01", "C01", "A01"}
-        assert all(c["data"]["pin_hash"].startswith("$argon2id$")
-                   for c in seen if c["entity"] == "associate")
+        # PIN hashes leave HQ only as verifiers keyed to this device (issue 18)
+        key = pin_key(bearer.removeprefix("Bearer ").partition(".")[2])
+        pins = {a.code: a.pin for a in DEMO_ASSOCIATES["hcm"]}
+        for c in seen:
+            if c["entity"] == "associate":
+                verifier = c["data"]["pin_hash"]
+                assert verifier.startswith("slk1$") and "$argon2id$" not in verifier[:5]
+                assert verify_pin(verifier, pins[c["data"]["code"]], key)
+                assert not verify_pin(verifier, pins[c["data"]["code"]], pin_key("other"))
         # nothing new: an empty page that keeps the cursor
         r = client.get(f"/v1/changes?cursor={cursor}", headers={"Authorization": bearer}).json()
         assert r == {"changes": [], "next_cursor": cursor, "has_more": False}

@@ -12,9 +12,10 @@ from hq.db.models import (ConsentRecord, Customer, CustomerMerge, CustomerNote,
                           CustomerProfile, CustomerTask, FeedState)
 from hq.services import book, customer_events, ingest, lookups
 from sync.protocol import OutboxEventIn
-from tests.hq.helpers import STORE_ID, enrol_device, make_store
+from tests.hq.helpers import STORE_ID, associate_id, enrol_device, make_store
 
 AT = "2026-11-22T10:00:00.000000Z"
+A1 = associate_id(STORE_ID)  # an associate of the store (HQ checks: issue 18)
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def _push(hq, *events):
 def _upsert(cid, fields, edited_at=AT, **customer):
     body = {"id": cid, "name": "Nguyễn Thị Mai", **customer}
     return _event("customer.upserted", {"customer": body, "fields": fields,
-                                        "edited_at": edited_at, "associate_id": "a1",
+                                        "edited_at": edited_at, "associate_id": A1,
                                         "store_id": STORE_ID})
 
 
@@ -126,7 +127,7 @@ def test_bad_payload_is_quarantined_and_the_next_event_goes_on(hq):
     engine, _ = hq
     cid = str(uuid.uuid4())
     bad = _event("customer.note_added", {"id": "nope", "customer_id": cid, "text": "x",
-                                         "associate_id": "a", "store_id": STORE_ID, "at": AT})
+                                         "associate_id": A1, "store_id": STORE_ID, "at": AT})
     good = _upsert(cid, ["name"], edited_at=AT)
     r1, r2 = _push(hq, bad, good)
     assert r1.status == "quarantined" and "id" in r1.reason
@@ -138,17 +139,17 @@ def test_notes_are_deduplicated_tasks_latest_at_wins_and_consent_log_keeps_lates
     cid = str(uuid.uuid4())
     _push(hq, _upsert(cid, ["name"]))
     note = {"id": str(uuid.uuid4()), "customer_id": cid, "text": "Thích lụa",
-            "associate_id": "a1", "store_id": STORE_ID, "at": AT}
+            "associate_id": A1, "store_id": STORE_ID, "at": AT}
     _push(hq, _event("customer.note_added", note), _event("customer.note_added", note, 2))
     task = {"id": str(uuid.uuid4()), "customer_id": cid, "text": "Gọi khi có size 42",
             "due_date": "2026-12-01", "status": "open", "assigned_to": None,
-            "associate_id": "a1", "store_id": STORE_ID, "at": "2026-11-22T10:00:00.000000Z"}
+            "associate_id": A1, "store_id": STORE_ID, "at": "2026-11-22T10:00:00.000000Z"}
     done = {**task, "status": "done", "at": "2026-11-22T12:00:00.000000Z"}
     stale = {**task, "text": "old", "at": "2026-11-22T11:00:00.000000Z"}
     _push(hq, _event("customer.task_upserted", task), _event("customer.task_upserted", done, 2),
           _event("customer.task_upserted", stale, 3))
     grant = {"id": str(uuid.uuid4()), "customer_id": cid, "kind": "data_use", "granted": True,
-             "channel": "in_store", "associate_id": "a1", "store_id": STORE_ID,
+             "channel": "in_store", "associate_id": A1, "store_id": STORE_ID,
              "at": "2026-11-22T10:00:00.000000Z"}
     withdraw = {**grant, "id": str(uuid.uuid4()), "granted": False,
                 "at": "2026-11-22T12:00:00.000000Z"}
@@ -169,7 +170,7 @@ def test_consent_grant_publishes_the_book_and_withdrawal_publishes_deletes(hq):
     engine, _ = hq
     cid = str(uuid.uuid4())
     grant = {"id": str(uuid.uuid4()), "customer_id": cid, "kind": "data_use", "granted": True,
-             "channel": "in_store", "associate_id": "a1", "store_id": STORE_ID, "at": AT}
+             "channel": "in_store", "associate_id": A1, "store_id": STORE_ID, "at": AT}
     _push(hq, _upsert(cid, ["name"]), _event("customer.consent_recorded", grant, 2))
     with engine.begin() as conn:
         assert book.publish_pending(conn) >= 1

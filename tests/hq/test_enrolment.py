@@ -74,7 +74,11 @@ def test_wrong_codes_and_bad_admin_requests_get_4xx_with_reasons(client):
     r = client.post("/v1/admin/enrolment-codes", json={"store_code": "TST1", "ttl_minutes": 0},
                     headers=ADMIN)
     assert r.status_code == 422
-    assert client.post("/v1/admin/devices/nope/revoke", headers=ADMIN).status_code == 404
+    # a device id is a UUID (checked at the edge: 422), an unknown one is 404
+    assert client.post("/v1/admin/devices/nope/revoke", headers=ADMIN).status_code == 422
+    r = client.post("/v1/admin/devices/00000000-0000-4000-8000-000000000000/revoke",
+                    headers=ADMIN)
+    assert r.status_code == 404 and "unknown device" in r.json()["detail"]
 
 
 def test_bad_tokens_get_401_and_a_revoked_device_is_refused_with_the_reason(client):

@@ -199,7 +199,8 @@ def test_hq_keeps_the_canonical_payload_and_accepts_what_its_fast_encoder_cannot
     make_store(hq_engine)
     device, _ = enrol_device(hq_engine)
     odd = sale_doc(device.id, device.store_id, 1)
-    odd["note"] = "Khách quen \u2028 \"VIP\" \x01 ✓"
+    # (a control character such as U+0001 is refused by the text rule: test_ingest_poison.py)
+    odd["note"] = "Khách quen \u2028 \"VIP\" \t ✓"
     odd["loyalty_ref"] = 2 ** 70  # extra fields are kept and hashed
     plain = sale_doc(device.id, device.store_id, 2)
     events = _chained(device, [odd, plain])

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import uuid
 from collections import defaultdict
 from datetime import timedelta
@@ -30,7 +29,8 @@ from hq.services.stock_publisher import StockPublisher
 from pos_app.demo_store import DEMO_CUSTOMERS, DEMO_STORES, DEMO_VN_TEE_SKU
 from sync.protocol import GENESIS, PAYMENT_STATUSES, WEB_ORDER_STATUSES, OutboxEventIn, \
     canonical_json, chain_hash
-from tests.hq.helpers import enrol_device, make_store, sale_doc, wire
+from tests.hq.helpers import PRICE, add_variant, enrol_device, make_store, sale_doc, wire
+from tests.waiting import WAIT_S, wait_for
 
 HCM, NYC = DEMO_STORES["hcm"].store_id, DEMO_STORES["nyc"].store_id
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
@@ -277,12 +277,8 @@ def _push_sale(client, auth, device, lines: list[tuple[str, str, int]], seq: int
     return wire([ev]), digest
 
 
-def _wait_for(predicate, seconds: float = 15.0):
-    deadline = time.monotonic() + seconds
-    while not (found := predicate()):
-        assert time.monotonic() < deadline, "the stock publisher did not publish in time"
-        time.sleep(0.05)
-    return found
+def _wait_for(predicate, seconds: float = WAIT_S):
+    return wait_for(predicate, seconds, "the stock publisher's round", interval=0.05)
 
 
 def _pending(engine) -> int:
@@ -342,6 +338,7 @@ def test_notes_are_claimed_once_and_a_first_figure_starts_from_the_ledger(hq_eng
     device, bearer = enrol_device(hq_engine)
     sid = device.store_id
     vid, other = (f"aaaaaaaa-0000-4000-8000-0000000000{n}" for n in (77, 78))
+    add_variant(hq_engine, sid, vid, "SKU-77", PRICE)  # HQ accepts sales of its variants only
     with hq_engine.begin() as conn:  # a receipt HQ holds but never published (no note)
         conn.execute(StockMove.__table__.insert(), [_ledger_row(sid, vid, 10)])
     client = TestClient(create_app(hq_engine, admin_token="adm"))  # no lifespan: no thread
@@ -377,14 +374,14 @@ def test_the_publisher_thread_stops_and_survives_a_failed_round(hq_engine, caplo
     _wait_for(lambda: publisher.rounds >= 2)
     publisher.stop()
     rounds = publisher.rounds
-    time.sleep(0.2)
-    assert publisher.rounds == rounds  # stopped
     unmigrated = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")  # no stock_pending table
     broken = StockPublisher(unmigrated, interval=0.05)
     broken.start()
     _wait_for(lambda: caplog.text.count("stock-publisher failed") >= 2)  # and it goes on
     broken.stop()
     unmigrated.dispose()
+    # stopped: no round of its own while another publisher, same interval, did two
+    assert publisher.rounds == rounds
 
 
 def test_upgrading_an_hq_with_stock_publishes_its_levels(db_url):

@@ -66,8 +66,12 @@ def test_bad_ids_are_422_and_unknown_customer_404(api):
     assert r.status_code == 404 and "unknown customer" in r.json()["detail"]
     assert client.get("/v1/customers/tasks", params={"assigned_to": "x"},
                       headers=auth).status_code == 422
-    r = client.get("/v1/customers/duplicates", headers=auth)
-    assert r.status_code == 400 and "phone or email" in r.json()["detail"]
+    r = client.post("/v1/customers/duplicates", json={}, headers=auth)
+    assert r.status_code == 422 and "phone or email" in r.json()["detail"][0]["msg"]
+    r = client.post("/v1/customers/duplicates", json={"phone": "no digits"}, headers=auth)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "phone"]
+    r = client.get("/v1/customers/duplicates", params={"phone": "0901"}, headers=auth)
+    assert r.status_code == 405 and "POST" in r.json()["detail"]  # the GET form is gone
 
 
 def test_duplicates_match_phone_in_any_format_masked(api):
@@ -76,19 +80,26 @@ def test_duplicates_match_phone_in_any_format_masked(api):
         phone, email = conn.execute(text("SELECT phone, email FROM customers WHERE id = :c"),
                                     {"c": cid}).one()
     national = "0" + phone.removeprefix("+84")
-    r = client.get("/v1/customers/duplicates", params={"phone": national[:4] + " " +
-                                                       national[4:]}, headers=auth)
+    r = client.post("/v1/customers/duplicates", json={"phone": national[:4] + " " +
+                                                      national[4:]}, headers=auth)
     assert r.status_code == 200
     [hit] = r.json()["customers"]
     assert hit["id"] == cid and hit["matched_on"] == "phone" and "*" in hit["phone_masked"]
-    r = client.get("/v1/customers/duplicates", params={"email": email.upper()}, headers=auth)
+    r = client.post("/v1/customers/duplicates", json={"email": email.upper()}, headers=auth)
     assert [c["id"] for c in r.json()["customers"]] == [cid]
 
 
 def test_store_sale_and_task_show_in_profile_tasks_list_and_book(api):
     client, auth, device, cid, engine = api
     from tests.hq.helpers import DeviceChain
-    chain = DeviceChain(device.id, device.store_id)
+    with engine.connect() as conn:  # HQ checks a sale's variants and a task's associate
+        item = tuple(conn.execute(text(
+            "SELECT v.id, v.sku, p.amount_minor FROM variants v JOIN prices p"
+            " ON p.variant_id = v.id AND p.store_id = :s ORDER BY v.sku LIMIT 1"),
+            {"s": device.store_id}).one())
+        associate = conn.execute(text("SELECT id FROM associates WHERE store_id = :s"
+                                      " ORDER BY code LIMIT 1"), {"s": device.store_id}).scalar()
+    chain = DeviceChain(device.id, device.store_id, items=[item])
     ev = chain.next_event()
     ev.payload["sale"]["customer_id"] = cid
     from sync.protocol import canonical_json, chain_hash, GENESIS
@@ -96,7 +107,7 @@ def test_store_sale_and_task_show_in_profile_tasks_list_and_book(api):
     ev.payload["journal"]["hash"] = digest
     task = {"id": str(uuid.uuid4()), "customer_id": cid, "text": "Call when size 42 arrives",
             "due_date": "2026-12-01", "status": "open", "assigned_to": None,
-            "associate_id": str(uuid.uuid4()), "store_id": device.store_id,
+            "associate_id": associate, "store_id": device.store_id,
             "at": "2026-11-22T10:00:00.000000Z"}
     tev = OutboxEventIn(id=str(uuid.uuid4()), position=2, topic="customer.task_upserted",
                         payload=task, created_at=task["at"])
@@ -105,7 +116,7 @@ def test_store_sale_and_task_show_in_profile_tasks_list_and_book(api):
     p = client.get(f"/v1/customers/{cid}/profile", headers=auth).json()
     store_orders = [o for o in p["orders"] if o["channel"] == "store"
                     and o["number"] == ev.payload["sale"]["receipt_no"]]
-    assert store_orders and store_orders[0]["lines"][0]["sku"] == "SKU-1"
+    assert store_orders and store_orders[0]["lines"][0]["sku"] == item[1]
     assert [t["text"] for t in p["tasks"]] == ["Call when size 42 arrives"]
     tasks = client.get("/v1/customers/tasks", headers=auth).json()["tasks"]
     assert [t["customer_id"] for t in tasks] == [cid]

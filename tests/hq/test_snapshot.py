@@ -25,9 +25,11 @@ from hq.services import catalog
 from hq.services.changes import changes
 from hq.services.enrolment import revoke
 from hq.services.snapshot import snapshot_lines
+from pos_app.auth import pin_key
 from sync.protocol import SNAPSHOT_ENTITY_ORDER, SnapshotEnd, SnapshotHeader
 from tests.hq.helpers import OTHER_STORE_ID, STORE_ID, enrol_device, make_store
 from tests.sync.test_live_lookup import ThreadedHQ
+from tests.waiting import WAIT_S, wait_for
 
 PRODUCT = {"id": "bbbbbbbb-0000-4000-8000-000000000001", "store_id": STORE_ID,
            "style_code": "TEE", "name": "Áo thun", "brand": "SL", "category": "Tops",
@@ -44,13 +46,15 @@ def state_rows(engine) -> dict[tuple[str, str, str], tuple[int, dict]]:
                 for r in conn.execute(select(FeedState))}
 
 
-def replay(engine, store_id: str) -> tuple[dict[tuple[str, str], dict], int]:
-    """The device's view after replaying the whole feed: (entity, key) -> data, and cursor."""
+def replay(engine, store_id: str, pin_key: bytes | None = None
+           ) -> tuple[dict[tuple[str, str], dict], int]:
+    """The device's view after replaying the whole feed: (entity, key) -> data, and cursor
+    (`pin_key`: the device's, as the API gives it)."""
     seen: dict[tuple[str, str], dict] = {}
     cursor = 0
     with engine.connect() as conn:
         while True:
-            page = changes(conn, store_id, cursor, 5000)
+            page = changes(conn, store_id, cursor, 5000, pin_key=pin_key)
             for c in page.changes:
                 if c.op == "upsert":
                     seen.pop((c.entity, c.key), None)  # re-inserted: now in feed order
@@ -144,7 +148,7 @@ def test_the_snapshot_equals_replaying_the_feed(hq_engine):
         catalog.upsert(conn, "product", global_product, None)
         catalog.upsert(conn, "product", {**global_product, "name": "Gift card 2"}, None)
     device, bearer = enrol_device(engine, "HCM1")
-    expected, cursor = replay(engine, hcm)
+    expected, cursor = replay(engine, hcm, pin_key(bearer.partition(".")[2]))
     with TestClient(create_app(engine, admin_token="a")) as client:
         r = client.get("/v1/snapshot", headers={"Authorization": bearer,
                                                 "Accept-Encoding": "identity"})
@@ -159,7 +163,9 @@ def test_the_snapshot_equals_replaying_the_feed(hq_engine):
     assert header.store_id == hcm and header.cursor == cursor == end.cursor
     assert end.rows == len(rows)
     got = as_state(rows)
-    assert got == expected
+    assert got == expected  # associates' verifiers keyed to this device on both paths
+    assert all(d["pin_hash"].startswith("slk1$") for (e, _), d in got.items()
+               if e == "associate")
     assert got[("product", GLOBAL["id"])]["name"] == "Gift card 2"
     assert got[("price", f"{hcm}:{prices[0]}")]["amount_minor"] == 12_345
     assert ("price", f"{hcm}:{prices[1]}") not in got and ("barcode", code) in got
@@ -216,8 +222,8 @@ def test_a_write_racing_a_snapshot_is_in_it_or_after_its_cursor(store_engine):
     try:
         for _ in range(5):
             seen = written[0]
-            while written[0] < seen + 3 and thread.is_alive():  # the writer moves on first
-                time.sleep(0.005)
+            wait_for(lambda: written[0] >= seen + 3 or not thread.is_alive(),  # it moves on first
+                     what="the writer's next commits", interval=0.005)
             body = []
             for line in snapshot_lines(engine, STORE_ID, chunk_rows=5):
                 body.append(line)
@@ -225,8 +231,8 @@ def test_a_write_racing_a_snapshot_is_in_it_or_after_its_cursor(store_engine):
             snapshots.append(parse(b"".join(body)))
     finally:
         stop.set()
-        thread.join(30)
-    assert not errors, errors
+        thread.join(WAIT_S)
+    assert not thread.is_alive() and not errors, errors  # the truth below is final
     truth, final_cursor = replay(engine, STORE_ID)
     for header, rows, end in snapshots:
         state = as_state(rows)
@@ -356,17 +362,18 @@ def test_a_client_that_goes_away_releases_the_read(store_engine):
     try:
         with socket.socket() as client:  # a tiny receive window: HQ must wait for the client
             client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            client.settimeout(WAIT_S)
             client.connect(("127.0.0.1", server.port))
             client.sendall(f"GET /v1/snapshot HTTP/1.1\r\nHost: hq\r\nAuthorization: {bearer}"
                            f"\r\nAccept-Encoding: identity\r\n\r\n".encode())
             first = client.recv(4096)
+            assert first.startswith(b"HTTP/1.1 200")
             with engine.begin() as conn:  # HQ goes on writing meanwhile
                 catalog.upsert(conn, "product", PRODUCT, STORE_ID)
-            time.sleep(0.5)
-            assert first.startswith(b"HTTP/1.1 200") and _open_reads(engine) >= 1
-        deadline = time.monotonic() + 15
-        while _open_reads(engine) and time.monotonic() < deadline:
-            time.sleep(0.1)
+            # the stream holds its read while the client does not read (it may open it just
+            # after the first bytes left: wait for it rather than for a while)
+            wait_for(lambda: _open_reads(engine) >= 1, what="the snapshot's open read")
+        wait_for(lambda: _open_reads(engine) == 0, what="the read released", interval=0.1)
         assert _open_reads(engine) == 0
     finally:
         server.stop()

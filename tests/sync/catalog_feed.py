@@ -53,7 +53,9 @@ def catalog_snapshot(engine) -> dict[str, set]:
         "barcodes": "SELECT b.code, v.sku FROM barcodes b JOIN variants v ON v.pk = b.variant_pk",
         "prices": "SELECT p.store_id, v.sku, p.amount_minor FROM prices p"
                   " JOIN variants v ON v.pk = p.variant_pk",
-        "associates": "SELECT id, store_id, code, name, role, pin_hash, active FROM associates",
+        # PIN verifiers are keyed per device (issue 18): compared by what they verify,
+        # with each device's own key (pins_verify), not byte for byte
+        "associates": "SELECT id, store_id, code, name, role, active FROM associates",
         "customers": "SELECT id, name, phone, email, loyalty_card, tier FROM customers",
         "variant_fts": "SELECT v.sku, f.text FROM variant_fts f JOIN variants v ON v.pk = f.rowid",
         "customer_fts": "SELECT c.id, f.text FROM customer_fts f JOIN customers c"
@@ -61,3 +63,18 @@ def catalog_snapshot(engine) -> dict[str, set]:
     }
     with engine.connect() as conn:
         return {name: {tuple(r) for r in conn.execute(text(sql))} for name, sql in queries.items()}
+
+
+def pins_verify(engine, pins: dict[str, str]) -> dict[str, bool]:
+    """Associate code -> does the device accept that associate's PIN (`pins`: code -> PIN),
+    with the device's own key, as its login screen would."""
+    from sqlalchemy import text
+
+    from pos_app.auth import pin_key, verify_pin
+    from pos_app.store_context import DEVICE_SECRET_SETTING, read_setting
+
+    with engine.connect() as conn:
+        secret = read_setting(conn, DEVICE_SECRET_SETTING)
+        rows = conn.execute(text("SELECT code, pin_hash FROM associates")).all()
+    key = pin_key(secret) if secret else None
+    return {code: verify_pin(stored, pins[code], key) for code, stored in rows if code in pins}

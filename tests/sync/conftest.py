@@ -18,6 +18,7 @@ from pos_app.store_context import load_store_context
 from pos_app.tenders import cash_payment
 from sync.hq_client import HQClient
 from tests.sync.fake_hq import FakeHQ, FakeHQState
+from tests.waiting import PATIENT_HTTP
 
 CASHIER_ID = demo_uuid("hcm", "associate", "C01")
 
@@ -58,7 +59,7 @@ def make_hq(ctx) -> tuple[FakeHQ, FakeHQState, tuple[str, str]]:
 def hq(device):
     """(server, state, client) — the fake HQ knows the device; the client talks to it directly."""
     server, state, creds = make_hq(device[1])
-    client = HQClient(server.url, creds, timeout=(1.0, 2.0))
+    client = HQClient(server.url, creds, timeout=PATIENT_HTTP)  # it answers: give it time
     yield server, state, client
     client.close()
     server.stop()

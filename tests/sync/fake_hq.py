@@ -8,10 +8,15 @@ same reason again (not "duplicate", which the device would take as "sent"). Test
 `fail_pushes` (a list of "before" / "after" actions consumed one per push: "before" drops the
 connection without storing, "after" stores the batch then drops the connection before
 answering), `busy_next` (answer 429), `profiles` (customer id -> CustomerProfile JSON: served by
-GET /v1/customers/{id}/profile, and searched by /v1/customers/duplicates (normalised phone,
-lower-cased e-mail, masked answers) and /v1/customers/tasks (open tasks, unassigned or
+GET /v1/customers/{id}/profile, and searched by POST /v1/customers/duplicates (normalised
+phone, lower-cased e-mail, masked answers) and /v1/customers/tasks (open tasks, unassigned or
 assigned to the asked associate, soonest due first), as sync/protocol_customers.py says),
-`slow_seconds` (answer GETs that late, to test the look-up timeout).
+`slow_seconds` (answer GETs that late, to test the look-up timeout), `crash_on` (event ids:
+a push holding any of them gets a bare 500, nothing stored, as a real HQ that cannot even
+quarantine them) and `crash_all` (every push gets a 500, /healthz still answers).
+
+`FakeHQ(state, listening=False)` is an HQ that is down on a port it keeps: connections are
+refused until `start()`, and no other program can take the port meanwhile.
 
 Runs its own threads (ThreadingHTTPServer); the state is guarded by one lock.
 """
@@ -30,6 +35,7 @@ from sync.protocol import (
     MAX_CHANGE_PAGE, Change, ChangePage, EnrolRequest, EnrolResponse, EventResult, PushRequest,
     PushResponse,
 )
+from tests.waiting import WAIT_S
 
 
 class FakeHQState:
@@ -48,6 +54,9 @@ class FakeHQState:
         self.profiles: dict[str, dict] = {}
         self.profile_reads: list[str] = []  # customer ids HQ served (it audits them)
         self.slow_seconds = 0.0
+        self.crash_on: set[str] = set()  # event ids HQ answers 500 for (stores nothing)
+        self.crash_all = False  # HQ answers 500 to every push (healthz still ok)
+        self.crashed_requests = 0
 
     def add_device(self, device_id: str | None = None) -> tuple[str, str]:
         device_id = device_id or str(uuid.uuid4())
@@ -122,9 +131,6 @@ class _Handler(BaseHTTPRequestHandler):
     def _customers(self, url) -> None:
         import time
 
-        from pos_app.services.customer_book import national_phone
-        from sync.protocol import mask_email, mask_phone
-
         state = self.server.state
         if state.slow_seconds:
             time.sleep(state.slow_seconds)
@@ -138,18 +144,6 @@ class _Handler(BaseHTTPRequestHandler):
                     return self._send(404, {"detail": "unknown customer"})
                 state.profile_reads.append(cid)
                 return self._send(200, state.profiles[cid])
-        if rest == "duplicates":
-            phone, email = national_phone(q.get("phone")), (q.get("email") or "").lower()
-            found = []
-            for p in profiles:
-                c = p["customer"]
-                on = ("phone" if phone and national_phone(c.get("phone")) == phone else
-                      "email" if email and (c.get("email") or "").lower() == email else None)
-                if on:
-                    found.append({"id": c["id"], "name": c["name"],
-                                  "phone_masked": mask_phone(c.get("phone")),
-                                  "email_masked": mask_email(c.get("email")), "matched_on": on})
-            return self._send(200, {"customers": found})
         if rest == "tasks":
             who = q.get("assigned_to")
             tasks = [t for p in profiles for t in p["tasks"] if t["status"] == "open"
@@ -157,9 +151,33 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, {"tasks": sorted(tasks, key=lambda t: t["due_date"])})
         return self._send(404, {"detail": "not found"})
 
+    def _duplicates(self, raw: bytes) -> None:
+        """POST /v1/customers/duplicates: the phone and e-mail travel in the body."""
+        from pos_app.services.customer_book import national_phone
+        from sync.protocol import mask_email, mask_phone
+
+        q = json.loads(raw or b"{}")
+        phone, email = national_phone(q.get("phone")), (q.get("email") or "").lower()
+        with self.server.state.lock:
+            profiles = list(self.server.state.profiles.values())
+        found = []
+        for p in profiles:
+            c = p["customer"]
+            on = ("phone" if phone and national_phone(c.get("phone")) == phone else
+                  "email" if email and (c.get("email") or "").lower() == email else None)
+            if on:
+                found.append({"id": c["id"], "name": c["name"],
+                              "phone_masked": mask_phone(c.get("phone")),
+                              "email_masked": mask_email(c.get("email")), "matched_on": on})
+        return self._send(200, {"customers": found})
+
     def do_POST(self) -> None:  # noqa: N802
         state = self.server.state
         raw = self._body()
+        if self.path == "/v1/customers/duplicates":
+            if self._device() is None:
+                return self._send(401, {"detail": "unknown or revoked device"})
+            return self._duplicates(raw)
         if self.path == "/v1/enrol":
             try:
                 req = EnrolRequest.model_validate_json(raw)
@@ -189,6 +207,12 @@ class _Handler(BaseHTTPRequestHandler):
             req = PushRequest.model_validate_json(raw)
         except ValidationError as exc:
             return self._send(422, {"detail": str(exc)[:200]})
+        with state.lock:  # an HQ that fails on some events, or on everything (500, no JSON)
+            crash = state.crash_all or any(ev.id in state.crash_on for ev in req.events)
+            if crash:
+                state.crashed_requests += 1
+        if crash:
+            return self._send(500, "Internal Server Error")
         results = []
         with state.lock:
             for ev in req.events:
@@ -216,23 +240,38 @@ class FakeHQ(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, state: FakeHQState, port: int = 0) -> None:
-        super().__init__(("127.0.0.1", port), _Handler)
+    def __init__(self, state: FakeHQState, port: int = 0, *, listening: bool = True) -> None:
+        super().__init__(("127.0.0.1", port), _Handler, bind_and_activate=False)
         self.state = state
         self._thread: threading.Thread | None = None
+        self._listening = False
+        try:
+            self.server_bind()  # the port is ours from here on
+            if listening:
+                self._listen()
+        except BaseException:
+            self.server_close()
+            raise
+
+    def _listen(self) -> None:
+        if not self._listening:
+            self.server_activate()
+            self._listening = True
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
 
     def start(self) -> "FakeHQ":
+        self._listen()
         self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        self.shutdown()
+        if self._thread is not None:  # shutdown() waits for serve_forever: only if it runs
+            self.shutdown()
         self.server_close()
         if self._thread is not None:
-            self._thread.join(5)
+            self._thread.join(WAIT_S)

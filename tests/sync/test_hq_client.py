@@ -74,12 +74,54 @@ def test_success_sends_bearer_auth_and_parses(canned):
 
 def test_unreachable_and_unenrolled():
     import socket
-    with socket.socket() as s:  # a port with nobody listening
+    with socket.socket() as s:  # bound, never listening: nobody else can take the port
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    client = HQClient(f"http://127.0.0.1:{port}", ("d", "x"), timeout=(0.5, 0.5))
+        client = HQClient(f"http://127.0.0.1:{port}", ("d", "x"), timeout=(0.5, 0.5))
+        with pytest.raises(HQUnreachable):
+            client.journal_status()
+        assert client.health() is False
+        with pytest.raises(HQRejected):
+            HQClient(f"http://127.0.0.1:{port}").changes(0, 1)
+
+
+def test_a_kept_alive_connection_hq_closed_is_replaced_once_but_a_refusal_is_not_retried():
+    """HQ answers, then closes the kept-alive connection (as uvicorn does after a failed
+    request); the till's next request on it is sent again on a new connection, once."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    connections: list[int] = []
+
+    def serve() -> None:
+        for n in range(2):
+            conn, _ = listener.accept()
+            connections.append(n)
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: " + str(len(PAGE)).encode() + b"\r\n\r\n"
+                         + PAGE.encode())
+            if n == 0:  # keep-alive promised, then closed after the client's next request
+                conn.recv(65536)
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    client = HQClient(f"http://127.0.0.1:{port}", ("dev-1", "s3cr3t"))
+    try:
+        assert client.changes(0, 10).next_cursor == 7
+        assert client.changes(0, 10).next_cursor == 7  # aborted once, then a new connection
+        assert connections == [0, 1]
+    finally:
+        thread.join(timeout=30)
+        listener.close()
+        client.close()
+    refused = socket.socket()
+    refused.bind(("127.0.0.1", 0))
+    dead_port = refused.getsockname()[1]
+    refused.close()  # nothing listens there: refused at once, reported, not retried
     with pytest.raises(HQUnreachable):
-        client.journal_status()
-    assert client.health() is False
-    with pytest.raises(HQRejected):
-        HQClient(f"http://127.0.0.1:{port}").changes(0, 1)
+        HQClient(f"http://127.0.0.1:{dead_port}", ("dev-1", "s3cr3t")).changes(0, 10)

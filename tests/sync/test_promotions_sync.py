@@ -30,6 +30,7 @@ from sync.hq_client import HQClient
 from sync.outbox_pusher import push_once
 from tests.pos_app.conftest import FixedClock
 from tests.sync.test_live_lookup import ThreadedHQ
+from tests.waiting import PATIENT_HTTP
 
 TODAY = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)  # the demo's "today"
 JACKETS = "Khuyến mãi áo khoác -20%"
@@ -73,7 +74,7 @@ def till(tmp_path):
         code = create_enrolment_code(conn, "HCM1", 10)[0]
     server = ThreadedHQ(hq).start()
     device = make_engine(tmp_path / "till.db")
-    client = HQClient(server.url)
+    client = HQClient(server.url, timeout=PATIENT_HTTP)
     ctx = enrol_device(device, client, code, "Tablet")
     clock = FixedClock(TODAY)
     service = TillService(ctx, device, device, clock)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 
 import pytest
 from sqlalchemy import text
@@ -13,6 +12,7 @@ from sync.outbox_pusher import Backoff, drain, push_once
 from sync.status import read_status
 from tests.sync.conftest import outbox_counts, sale_ids_at_hq, sell, sell_many
 from tests.sync.fault_proxy import FaultProxy
+from tests.waiting import wait_for
 
 
 def add_poison(engine, position_hint: str = "x") -> str:
@@ -66,7 +66,9 @@ def test_crash_after_hq_accepted_resends_and_hq_says_duplicate(device, hq):
     engine, ctx = device
     _, state, client = hq
     sales = sell_many(engine, ctx, 4)
-    state.fail_pushes = ["after"]  # HQ commits, the answer never arrives
+    # HQ commits, the answer never arrives -- nor on the client's one immediate resend on a
+    # new connection (sync/hq_client.py), which HQ stores as duplicates
+    state.fail_pushes = ["after", "after"]
 
     first = push_once(engine, client)
 
@@ -128,14 +130,15 @@ def test_faults_between_device_and_hq_never_lose_or_duplicate(device, hq, faults
         assert sorted(sale_ids_at_hq(state)) == sorted(sales)
         assert len(set(sale_ids_at_hq(state))) == len(sales)
         assert outbox_counts(engine) == {"sent": 12, "quarantined": 1}
-        if faults != ["duplicate"]:
+        # a reset connection is sent once more on a new one by the client itself (and a
+        # duplicate is answered twice): those faults need not surface as a failed drain
+        if not set(faults) <= {"duplicate", "reset", "reset_after"}:
             assert errors >= 1  # the fault really happened
         assert proxy.actions_taken[: len(faults)] == faults
         # every request reached HQ once, a duplicated one twice, a reset-before one never
         expected = (len(proxy.actions_taken) + faults.count("duplicate") - faults.count("reset"))
-        deadline = time.monotonic() + 3
-        while state.push_requests < expected and time.monotonic() < deadline:
-            time.sleep(0.01)
+        # a duplicate's second copy travels on a thread of its own: wait for it, not a while
+        wait_for(lambda: state.push_requests >= expected, what=f"{expected} pushes at HQ")
         assert state.push_requests == expected
     finally:
         client.close()

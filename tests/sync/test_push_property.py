@@ -23,6 +23,7 @@ from tests.sync.conftest import copy_device, outbox_counts, sale_ids_at_hq, sell
 from tests.sync.fake_hq import FakeHQ, FakeHQState
 from tests.sync.fault_proxy import FaultProxy
 from tests.sync.test_push import add_poison
+from tests.waiting import PATIENT_HTTP
 
 HQ_FAULTS = ("before", "after")
 NET_FAULTS = ("drop_mid", "reset", "reset_after", "duplicate")
@@ -53,7 +54,9 @@ def test_exactly_once_under_any_interleaving_of_faults(demo_template, network, o
         engine, ctx = copy_device(demo_template, Path(tmp) / "device.db")
         state = FakeHQState(store_id=ctx.store_id)
         server.state = state
-        client = HQClient(proxy.url, state.add_device(ctx.device_id), timeout=(0.5, 0.5))
+        # none of these faults needs the client to time out: a generous timeout only keeps a
+        # slow answer on a busy machine from reading as a fault
+        client = HQClient(proxy.url, state.add_device(ctx.device_id), timeout=PATIENT_HTTP)
         try:
             sales, poisons = [], []
             for kind, n in ops:

@@ -17,7 +17,9 @@ from hq.services.enrolment import create_enrolment_code
 from pos_app.db import migrate
 from pos_app.db.catalog_queries import find_by_barcode, search_items
 from pos_app.db.engine import make_engine
-from pos_app.store_context import (NotProvisioned, load_store_context, read_setting,
+from pos_app.demo_store import DEMO_ASSOCIATES
+from pos_app.store_context import (DEVICE_SECRET_SETTING, NotProvisioned, load_store_context,
+                                   read_setting,
                                    write_setting)
 from pos_app.textfold import fts_prefix_query
 from sync import change_puller
@@ -27,10 +29,11 @@ from sync.hq_client import HQClient, HQUnreachable
 from sync.snapshot_loader import (DROPPED_INDEXES_KEY, SnapshotError, bootstrap,
                                   download_incomplete, load_snapshot)
 from sync.worker import SyncWorker
-from tests.sync.catalog_feed import catalog_snapshot, feed_from_device
+from tests.sync.catalog_feed import catalog_snapshot, feed_from_device, pins_verify
 from tests.sync.fake_hq import FakeHQ, FakeHQState
 from tests.sync.fault_proxy import FaultProxy
 from tests.sync.test_live_lookup import ThreadedHQ
+from tests.waiting import PATIENT_HTTP
 
 QUERIES = ("ao", "so mi lua", "quan", "den", "xl", "zzz-none")
 
@@ -71,7 +74,7 @@ def replayed_device(path, server, hq_engine):
     """A device enrolled over HTTP that replays the whole feed from cursor 0 (the old way)."""
     engine = make_engine(path)
     migrate.ensure_current(engine)
-    client = HQClient(server.url)
+    client = HQClient(server.url, timeout=PATIENT_HTTP)
     answer = client.enrol(new_code(hq_engine), "replay")
     with engine.begin() as conn:
         for key, value in (("device_id", answer.device_id), ("store_id", answer.store_id),
@@ -102,6 +105,8 @@ def assert_same_device(a, b, store_id: str) -> None:
     got, want = catalog_snapshot(a), catalog_snapshot(b)
     for table in want:
         assert got[table] == want[table], table
+    pins = {x.code: x.pin for x in DEMO_ASSOCIATES["hcm"]}
+    assert pins_verify(a, pins) == pins_verify(b, pins) == {code: True for code in pins}
     assert search_view(a, store_id) == search_view(b, store_id)
     schema = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
     with a.connect() as ca, b.connect() as cb:  # indexes dropped for the load are all back
@@ -176,14 +181,15 @@ def test_a_cut_download_leaves_the_device_closed_and_the_retry_completes(tmp_pat
     try:
         proxy.plan = ["pass", "cut_after:200000"]  # the enrolment passes, the snapshot is cut
         with pytest.raises((HQUnreachable, SnapshotError)):
-            enrol_device(engine, HQClient(proxy.url), new_code(hq_engine), "Tablet")
+            enrol_device(engine, HQClient(proxy.url, timeout=PATIENT_HTTP), new_code(hq_engine),
+                         "Tablet")
         assert stored_credentials(engine) is not None and read_cursor(engine) == 0
         with engine.connect() as conn:
             assert download_incomplete(conn)
             with pytest.raises(NotProvisioned, match="not complete"):
                 load_store_context(conn)
         # a second attempt, cut later, commits part of the store before the cut
-        client = HQClient(proxy.url, stored_credentials(engine))
+        client = HQClient(proxy.url, stored_credentials(engine), timeout=PATIENT_HTTP)
         proxy.plan = ["cut_after:700000"]
         with pytest.raises((HQUnreachable, SnapshotError)):
             bootstrap(engine, client, rows_per_transaction=300)
@@ -205,7 +211,8 @@ def test_a_cut_download_leaves_the_device_closed_and_the_retry_completes(tmp_pat
             catalog.delete(conn, "variant", {"id": doomed}, store_id)
         # the network is back; the wizard again (the code was spent: the kept credentials
         # resume the download)
-        ctx = enrol_device(engine, HQClient(server.url), "SPENT-CODE", "Tablet")
+        ctx = enrol_device(engine, HQClient(server.url, timeout=PATIENT_HTTP), "SPENT-CODE",
+                           "Tablet")
         assert ctx.store_id == store_id
         with engine.connect() as conn:
             assert not download_incomplete(conn)
@@ -223,7 +230,7 @@ def test_a_snapshot_of_another_store_is_refused_and_nothing_counts(tmp_path, rea
     server, hq_engine = real_hq
     engine = make_engine(tmp_path / "wrong.db")
     migrate.ensure_current(engine)
-    client = HQClient(server.url)
+    client = HQClient(server.url, timeout=PATIENT_HTTP)
     answer = client.enrol(new_code(hq_engine), "x")
     client.set_credentials(answer.device_id, answer.device_secret)
     with engine.begin() as conn:
@@ -245,8 +252,10 @@ def test_a_gzipped_snapshot_loads_the_same_store(tmp_path, real_hq):
     migrate.ensure_current(zipped)
     answer = client.enrol(new_code(hq_engine), "zipped")
     client.set_credentials(answer.device_id, answer.device_secret)
-    with zipped.begin() as conn:
-        write_setting(conn, "store_id", answer.store_id)
+    with zipped.begin() as conn:  # as enrol_device stores them (the secret keys the PINs)
+        for key, value in (("store_id", answer.store_id),
+                           (DEVICE_SECRET_SETTING, answer.device_secret)):
+            write_setting(conn, key, value)
     result = load_snapshot(zipped, client, gzip=True)
     assert result.rows == result.applied > 9000 and read_cursor(zipped) == result.cursor
     assert_same_device(zipped, engine, enrolled.store_id)
@@ -258,11 +267,12 @@ def test_the_worker_loads_the_snapshot_when_its_cursor_is_zero(tmp_path, real_hq
     server, hq_engine = real_hq
     engine = make_engine(tmp_path / "worker.db")
     migrate.ensure_current(engine)
-    client = HQClient(server.url)
+    client = HQClient(server.url, timeout=PATIENT_HTTP)
     answer = client.enrol(new_code(hq_engine), "worker")
     client.set_credentials(answer.device_id, answer.device_secret)
     with engine.begin() as conn:
-        for key, value in (("device_id", answer.device_id), ("store_id", answer.store_id)):
+        for key, value in (("device_id", answer.device_id), ("store_id", answer.store_id),
+                           (DEVICE_SECRET_SETTING, answer.device_secret)):
             write_setting(conn, key, value)
     worker = SyncWorker(engine, client)
     worker.run_cycle()

@@ -8,8 +8,9 @@ from sync.hq_client import HQClient
 from sync.outbox_pusher import Backoff
 from sync.status import SyncStatus, read_status
 from sync.worker import SyncWorker
-from tests.sync.conftest import make_hq, outbox_counts, sale_ids_at_hq, sell, sell_many
-from tests.sync.fake_hq import FakeHQ
+from tests.sync.conftest import outbox_counts, sale_ids_at_hq, sell, sell_many
+from tests.sync.fake_hq import FakeHQ, FakeHQState
+from tests.waiting import PATIENT_HTTP, WAIT_S, wait_for
 
 
 class Statuses:
@@ -24,7 +25,7 @@ class Statuses:
             self.seen.append(status)
             self.cond.notify_all()
 
-    def wait_for(self, pred, timeout: float = 10.0) -> SyncStatus:
+    def wait_for(self, pred, timeout: float = WAIT_S) -> SyncStatus:
         deadline = time.monotonic() + timeout
         with self.cond:
             while not (self.seen and pred(self.seen[-1])):
@@ -36,11 +37,11 @@ class Statuses:
 
 def test_offline_sales_stay_pending_then_drain_by_themselves(device):
     engine, ctx = device
-    server, state, creds = make_hq(ctx)
-    port = server.server_address[1]
-    server.stop()  # HQ is down
+    state = FakeHQState(store_id=ctx.store_id, store_code=ctx.store_code)
+    creds = state.add_device(ctx.device_id)
+    server = FakeHQ(state, listening=False)  # HQ is down: its port refuses connections
     statuses = Statuses()
-    worker = SyncWorker(engine, HQClient(server.url, creds, timeout=(0.5, 1.0)), interval=30,
+    worker = SyncWorker(engine, HQClient(server.url, creds, timeout=PATIENT_HTTP), interval=30,
                         on_status=statuses, backoff=Backoff(base=0.05, cap=0.3))
     worker.start()
     try:
@@ -51,7 +52,7 @@ def test_offline_sales_stay_pending_then_drain_by_themselves(device):
         assert read_status(engine).online is False
         assert outbox_counts(engine) == {"pending": 5}
 
-        server = FakeHQ(state, port=port).start()  # HQ is back; nobody nudges
+        server.start()  # HQ is back on the same port; nobody nudges
         done = statuses.wait_for(lambda s: s.online and s.pending == 0)
         assert done.last_error is None and done.last_push_ok_at and done.last_pull_ok_at
         assert sale_ids_at_hq(state) == sales
@@ -65,18 +66,17 @@ def test_nudge_wakes_the_worker_and_stop_joins(device, hq):
     engine, ctx = device
     _, state, client = hq
     statuses = Statuses()
-    worker = SyncWorker(engine, client, interval=60, on_status=statuses)
+    worker = SyncWorker(engine, client, interval=600, on_status=statuses)
     worker.start()
     try:
         statuses.wait_for(lambda s: s.online)
         sale = sell(engine, ctx)
-        worker.nudge()
+        worker.nudge()  # nothing else would wake it before the interval, ten minutes away
         statuses.wait_for(lambda s: s.pending == 0 and len(sale_ids_at_hq(state)) == 1)
         assert sale_ids_at_hq(state) == [sale]
     finally:
-        started = time.monotonic()
-        worker.stop()
-    assert not worker.running and time.monotonic() - started < 5
+        worker.stop(timeout=WAIT_S)  # far less than the interval: stop() must wake it
+    assert not worker.running
 
 
 def test_the_loop_survives_unexpected_errors(device, hq):
@@ -103,10 +103,8 @@ def test_the_loop_survives_unexpected_errors(device, hq):
     sell(engine, ctx)
     worker.start()
     try:
-        deadline = time.monotonic() + 10
-        while not (len(calls) >= 4 and calls[-1].last_error is None):
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        wait_for(lambda: len(calls) >= 4 and calls[-1].last_error is None,
+                 what="a good cycle after the failed ones")
         assert any(c.last_error and "bug in the puller" in c.last_error for c in calls)
         assert worker.running
         assert calls[-1].pending == 0 and len(sale_ids_at_hq(state)) == 1

@@ -20,6 +20,7 @@ from hq.child_process import HQChild
 from pos_app.demo_store import DEMO_ASSOCIATES
 from pos_app.textfold import fold
 from tests.ui.conftest import sign_in
+from tests.waiting import PATIENT_HTTP, WAIT_MS
 
 ADMIN_TOKEN = "customers-ui-admin"
 
@@ -50,9 +51,13 @@ def open_till(qtbot, qapp, tmp_path: Path, till: Path, layout: str, lang: str):
     for src in till.parent.glob(till.name + "*"):  # the file and any -wal/-shm beside it
         shutil.copy(src, tmp_path / src.name.replace(till.name, copy.name))
     app = build_app(copy, layout=LayoutMode(layout), lang=lang, demo_store=None, qt=qapp)
+    # The till's live look-ups give up after 1.5 s and then read the saved book (reading never
+    # waits on the network). These tests show what HQ answers, and their HQ is up: on a busy
+    # machine it gets the time it needs. Set before the first look-up makes its clients.
+    app.services.customers.lookup.timeout = PATIENT_HTTP
     qtbot.addWidget(app.window)
     app.window.show()
-    qtbot.waitUntil(lambda: app.window.login.tiles.count() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: app.window.login.tiles.count() > 0, timeout=WAIT_MS)
     return app
 
 
@@ -106,14 +111,14 @@ def test_customer_screens_screenshots(qtbot, qapp, tmp_path, hq_till, shots_dir,
         # her given name, typed without accents (QTest types ASCII only; search folds)
         qtbot.keyClicks(screen.search.field, fold(name.split()[-1]))
         qtbot.waitUntil(lambda: any(h.id == customer_id for h in screen.search.hits),
-                        timeout=10_000)
+                        timeout=WAIT_MS)
         assert screen.search.source.text() == EXPECT[lang]["live"]
         qtbot.wait(50)
         window.grab().save(str(shots_dir / f"customers_search_{layout}_{lang}.png"))
 
         screen.open_customer(customer_id)
         qtbot.waitUntil(lambda: screen.pages.currentWidget() is screen.profile
-                        and screen.profile.profile is not None, timeout=10_000)
+                        and screen.profile.profile is not None, timeout=WAIT_MS)
         profile = screen.profile
         assert profile.attach_btn.text() == EXPECT[lang]["attach"]
         assert profile.tabs.tabText(0) == EXPECT[lang]["tab"]
@@ -133,7 +138,7 @@ def test_customer_screens_screenshots(qtbot, qapp, tmp_path, hq_till, shots_dir,
         sku = profile.profile.cart[sellable[0]].sku
         qtbot.mouseClick(first.add, Qt.MouseButton.LeftButton)
         sell = window.sell
-        qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=WAIT_MS)
         assert sell.basket.lines[0].item.sku == sku
         assert sell.basket.customer_id == customer_id
         assert name in sell.customer.label.text()
@@ -149,7 +154,7 @@ def test_customer_screens_screenshots(qtbot, qapp, tmp_path, hq_till, shots_dir,
         form.name.setText("Test Duplicate")
         form.phone.setText(phone)
         qtbot.mouseClick(form.save_btn, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: form.dup_box.isVisibleTo(form), timeout=10_000)
+        qtbot.waitUntil(lambda: form.dup_box.isVisibleTo(form), timeout=WAIT_MS)
         assert customer_id in [d.id for d in form.duplicates]
         assert EXPECT[lang]["dup"] in form.dup_title.text()
         qtbot.wait(50)

@@ -15,6 +15,8 @@ from ui.sell.discount_dialog import DiscountDialog
     (True, "0", "Damaged item", "Enter a discount above zero", "lớn hơn 0"),
     (False, "12.5", "Damaged item", "Enter an amount in the store's currency", "Nhập số tiền"),
     (True, "10", "", "Choose or type a reason", "lý do"),
+    (True, "10", "Staff\x00", "Reason: an invisible control character (U+0000 (NUL)) at "
+     "position 6", "Lý do: không thể lưu ký tự điều khiển ẩn (U+0000 (NUL)) ở vị trí 6"),
 ])
 def test_refusals_are_specific_and_translated(qtbot, qapp, percent, value, reason,
                                               message_en, message_vi):

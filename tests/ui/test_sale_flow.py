@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QPushButton
 from pos_app.demo_store import (DEMO_ASSOCIATES, DEMO_VN_SILK_PRICE,
                                 DEMO_VN_TEE_BARCODE, DEMO_VN_TEE_PRICE, DEMO_VN_TEE_SKU)
 from pos_app.journal import GENESIS, chain_hash
-from tests.ui.conftest import sign_in
+from tests.ui.conftest import drain_db, sign_in
+from tests.waiting import WAIT_MS
 from ui.override_dialog import OverrideDialog
 from ui.scanner_filter import simulate_wedge_scan
 from ui.sell.cash_dialog import CashDialog
@@ -42,32 +43,33 @@ def test_cashier_sells_with_scan_search_override_and_cash(qtbot, make_app, shots
     # 1. A wedge scanner types the tee's barcode + Enter while the search field has focus.
     sell.search.setFocus()
     simulate_wedge_scan(sell.search, DEMO_VN_TEE_BARCODE)
-    qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=WAIT_MS)
     assert sell.basket.lines[0].item.sku == DEMO_VN_TEE_SKU
     assert sell.search.text() == ""  # the scan did not leak into the focused field
 
     # 2. Search as you type, without accents, then Enter adds the top hit.
     qtbot.keyClicks(sell.search, "so mi lua")
-    qtbot.waitUntil(lambda: sell.results.isVisible() and sell.results.count() > 0, timeout=5000)
-    qtbot.waitUntil(lambda: sell.search.text() == "so mi lua", timeout=5000)
+    qtbot.waitUntil(lambda: sell.search.text() == "so mi lua", timeout=WAIT_MS)
+    drain_db(qtbot, app)  # the search for the whole text has answered (not one for "so mi")
+    assert sell.results.isVisible() and sell.results.count() > 0
     hit = sell.results.currentItem().data(Qt.ItemDataRole.UserRole)
     assert hit.name == "Áo sơ mi lụa"
-    qtbot.wait(60)
     qtbot.keyClick(sell.search, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: len(sell.basket.lines) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(sell.basket.lines) == 2, timeout=WAIT_MS)
     assert sell.basket.lines[1].item.sku == hit.sku
     total_before = sell.basket.priced().total
 
     # 3. A barcode with a wrong check digit: a clear error, a visual cue, nothing changes.
     bad = DEMO_VN_TEE_BARCODE[:-1] + str((int(DEMO_VN_TEE_BARCODE[-1]) + 1) % 10)
     simulate_wedge_scan(sell.search, bad)
-    qtbot.waitUntil(lambda: sell.banner_level == "error" and bad in sell.banner.text(), timeout=5000)
+    qtbot.waitUntil(lambda: sell.banner_level == "error" and bad in sell.banner.text(),
+                    timeout=WAIT_MS)
     assert "Not a valid barcode" in sell.banner.text()
     assert sell.banner.property("level") == "error"
     assert len(sell.basket.lines) == 2 and sell.basket.priced().total == total_before
     # ... and a valid code the store does not sell.
     simulate_wedge_scan(sell.search, "4006381333931")
-    qtbot.waitUntil(lambda: "Unknown barcode 4006381333931" in sell.banner.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Unknown barcode 4006381333931" in sell.banner.text(), timeout=WAIT_MS)
     assert len(sell.basket.lines) == 2
 
     # 4. A 30 % basket discount is above the 20 % threshold: the cashier needs a manager.
@@ -76,18 +78,18 @@ def test_cashier_sells_with_scan_search_override_and_cash(qtbot, make_app, shots
     assert isinstance(dlg, DiscountDialog)
     dlg.set_values(percent=True, value="30", reason="Damaged item")
     _click(qtbot, dlg.findChild(QPushButton, "ApplyDiscount"))
-    qtbot.waitUntil(lambda: isinstance(sell.active_dialog, OverrideDialog), timeout=5000)
+    qtbot.waitUntil(lambda: isinstance(sell.active_dialog, OverrideDialog), timeout=WAIT_MS)
     override = sell.active_dialog
     assert sell.basket.discount is None  # not applied before approval
     qtbot.keyClicks(override.pin, "9999")  # a wrong PIN is refused
-    qtbot.waitUntil(lambda: override.pin.text() == "9999", timeout=5000)  # typing, not a scan
+    qtbot.waitUntil(lambda: override.pin.text() == "9999", timeout=WAIT_MS)  # typing, not a scan
     _click(qtbot, override.approve_btn)
-    qtbot.waitUntil(lambda: override.error.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: override.error.isVisible(), timeout=WAIT_MS)
     assert sell.basket.discount is None
     qtbot.keyClicks(override.pin, manager.pin)
-    qtbot.waitUntil(lambda: override.pin.text() == manager.pin, timeout=5000)
+    qtbot.waitUntil(lambda: override.pin.text() == manager.pin, timeout=WAIT_MS)
     _click(qtbot, override.approve_btn)
-    qtbot.waitUntil(lambda: sell.basket.discount is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: sell.basket.discount is not None, timeout=WAIT_MS)
     manager_id = next(a.id for a in app.services.till.associates() if a.code == manager.code)
     assert sell.basket.discount.approved_by == manager_id
     expected_total = (DEMO_VN_TEE_PRICE + DEMO_VN_SILK_PRICE) * 70 // 100
@@ -102,7 +104,7 @@ def test_cashier_sells_with_scan_search_override_and_cash(qtbot, make_app, shots
     assert "237.700\xa0₫" in cash.change_label.text()
     cash.grab().save(str(shots_dir / "cash_dialog_en.png"))
     _click(qtbot, cash.confirm)
-    qtbot.waitUntil(lambda: sell.pages.currentWidget() is sell.complete_view, timeout=10_000)
+    qtbot.waitUntil(lambda: sell.pages.currentWidget() is sell.complete_view, timeout=WAIT_MS)
     assert "237.700\xa0₫" in sell.complete_view.change.text()
     window.grab().save(str(shots_dir / "sale_complete_counter_en.png"))
 
@@ -130,7 +132,8 @@ def test_cashier_sells_with_scan_search_override_and_cash(qtbot, make_app, shots
     _click(qtbot, sell.complete_view.button)
     assert sell.pages.currentIndex() == 0
     assert sell.val_total.text() == "0\xa0₫"
-    qtbot.waitUntil(lambda: window.sync_label.text().endswith("waiting to sync: 1"), timeout=5000)
+    qtbot.waitUntil(lambda: window.sync_label.text().endswith("waiting to sync: 1"),
+                    timeout=WAIT_MS)
 
 
 def test_associate_without_permission_cannot_skip_the_override(qtbot, make_app):
@@ -140,13 +143,13 @@ def test_associate_without_permission_cannot_skip_the_override(qtbot, make_app):
     associate = _assoc("A01")
     sign_in(qtbot, app, associate.code, associate.pin)
     simulate_wedge_scan(sell.search, DEMO_VN_TEE_BARCODE)
-    qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=WAIT_MS)
     sell.table.selectRow(0)
     _click(qtbot, sell.btn_price)
     amount = sell.active_dialog
     amount.set_minor(99_000)
     amount.accept()
-    qtbot.waitUntil(lambda: isinstance(sell.active_dialog, OverrideDialog), timeout=5000)
+    qtbot.waitUntil(lambda: isinstance(sell.active_dialog, OverrideDialog), timeout=WAIT_MS)
     sell.active_dialog.reject()
     assert sell.basket.lines[0].unit_price == DEMO_VN_TEE_PRICE
     assert sell.basket.priced().total == DEMO_VN_TEE_PRICE
@@ -157,9 +160,9 @@ def test_wrong_pin_does_not_sign_in(qtbot, make_app):
     login = app.window.login
     login.select_code("C01")
     qtbot.keyClicks(login.pin, "0000")
-    qtbot.waitUntil(lambda: login.pin.text() == "0000", timeout=5000)
+    qtbot.waitUntil(lambda: login.pin.text() == "0000", timeout=WAIT_MS)
     qtbot.keyClick(login.pin, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: login.error.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: login.error.isVisible(), timeout=WAIT_MS)
     assert "Wrong PIN" in login.error.text()
     assert app.window.associate is None
     assert app.window.root.currentWidget() is login
@@ -171,13 +174,16 @@ def test_idle_till_locks_itself_and_keeps_the_basket(qtbot, make_app):
     cashier = _assoc("C01")
     sign_in(qtbot, app, cashier.code, cashier.pin)
     simulate_wedge_scan(sell.search, DEMO_VN_TEE_BARCODE)
-    qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(sell.basket.lines) == 1, timeout=WAIT_MS)
+    store_setting = window.idle_timer.interval()
     window.idle_timer.setInterval(300)  # the store setting is minutes; the rule is the same
     window.idle_timer.start()
-    qtbot.waitUntil(lambda: window.associate is None, timeout=5000)
+    qtbot.waitUntil(lambda: window.associate is None, timeout=WAIT_MS)
+    # Locked. Back to the store's setting, so that a slow sign-in below is not locked again.
+    window.idle_timer.setInterval(store_setting)
     assert window.root.currentWidget() is window.login
     simulate_wedge_scan(sell.search, DEMO_VN_TEE_BARCODE)  # a scan on a locked till is ignored
-    qtbot.wait(200)
+    drain_db(qtbot, app)  # a look-up it had started would have come back by now
     assert sell.basket.lines[0].quantity == 1
     sign_in(qtbot, app, cashier.code, cashier.pin)
     assert len(sell.basket.lines) == 1 and sell.associate.code == cashier.code

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from pos_app.demo_store import DEMO_ASSOCIATES
 from tests.ui.conftest import sell_one_tee, sign_in
+from tests.waiting import WAIT_MS
 
 
 def _assoc(code):
@@ -30,7 +31,7 @@ def test_only_managers_see_sync_and_it_lists_waiting_and_refused_sales(qtbot, ma
     assert window.nav_buttons["sync"].isVisible()
     qtbot.mouseClick(window.nav_buttons["sync"], Qt.MouseButton.LeftButton)
     screen = window.sync
-    qtbot.waitUntil(lambda: screen.overview is not None, timeout=5000)
+    qtbot.waitUntil(lambda: screen.overview is not None, timeout=WAIT_MS)
     assert "1 waiting to reach HQ · 1 refused by HQ" in screen.summary.text()
     assert screen.table.item(0, 0).text().startswith(second)
     assert screen.table.item(0, 1).text() == "refused by HQ"

@@ -20,6 +20,7 @@ from pos_app.services.clienteling import CustomerDraft
 from sync.protocol_customers import CustomerProfile
 from ui.customers.wording import CustomerWording
 from ui.services import AppServices
+from ui.text_input import failure_text, first_text_problem
 
 SIZE_KINDS = ("tops", "bottoms", "shoes")
 CHANNELS = ("in_store", "phone", "email", "web")
@@ -257,6 +258,10 @@ class CustomerForm(QWidget):
             self._say(self.tr("Enter her name."), error=True)
             self.name.setFocus()
             return
+        problem = self._text_problem(draft)
+        if problem is not None:
+            self._say(problem, error=True)
+            return
         if self.editing is None and not force:
             if not checked:
                 self.check_duplicates(then_save=True)
@@ -293,9 +298,18 @@ class CustomerForm(QWidget):
             return customer
         return work
 
+    def _text_problem(self, draft: CustomerDraft) -> str | None:
+        """A control character in any field, named where she typed it."""
+        fields = {self.tr("Name"): draft.name, self.tr("Phone"): draft.phone,
+                  self.tr("E-mail"): draft.email, self.tr("Loyalty card"): draft.loyalty_card}
+        for group in (draft.sizes, draft.preferences):
+            for key, value in (group or {}).items():
+                fields[key] = value
+        return first_text_problem(fields)
+
     def _failed(self, exc: BaseException) -> None:
         self.save_btn.setEnabled(True)
-        self._say(self.tr("Not saved: %1").replace("%1", str(exc)), error=True)
+        self._say(self.tr("Not saved: %1").replace("%1", failure_text(exc)), error=True)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)

@@ -20,6 +20,7 @@ from sync.protocol_customers import CustomerProfile, NoteView, TaskView
 from ui.customers.local_views import note_view, task_view
 from ui.customers.wording import local_date, local_datetime
 from ui.services import AppServices
+from ui.text_input import failure_text, text_problem
 from ui.theme import LayoutMode
 
 
@@ -151,6 +152,10 @@ class NotesTasksTab(QWidget):
         if not text:
             self._say(self.tr("Write the note first."), error=True)
             return
+        problem = text_problem(self.tr("Note"), text)
+        if problem is not None:
+            self._say(problem, error=True)
+            return
         customer_id, who = self.profile.customer.id, self.associate_id
         service = self.services.customers.service
         self.add_note_btn.setEnabled(False)
@@ -171,6 +176,10 @@ class NotesTasksTab(QWidget):
             return
         if not text:
             self._say(self.tr("Write what needs doing first."), error=True)
+            return
+        problem = text_problem(self.tr("Task"), text)
+        if problem is not None:
+            self._say(problem, error=True)
             return
         due = self.task_due.date().toString("yyyy-MM-dd")
         if self.task_due.date() < QDate.currentDate():
@@ -204,7 +213,7 @@ class NotesTasksTab(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.add_note_btn.setEnabled(True)
         self.add_task_btn.setEnabled(True)
-        self._say(self.tr("Not saved: %1").replace("%1", str(exc)), error=True)
+        self._say(self.tr("Not saved: %1").replace("%1", failure_text(exc)), error=True)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)

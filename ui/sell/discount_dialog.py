@@ -13,6 +13,7 @@ from pos_app.pricing import Discount, DiscountKind
 from ui.dialog_buttons import back_and_action
 from ui.keypad import Keypad
 from ui.pin_pad import error_banner
+from ui.text_input import text_problem
 
 
 class DiscountDialog(QDialog):
@@ -87,7 +88,7 @@ class DiscountDialog(QDialog):
         elif not reason:
             problem = self.tr("Choose or type a reason")
         else:
-            problem = None
+            problem = text_problem(self.tr("Reason"), reason)
         if problem is not None:
             self.error.setText(problem)
             self.error.show()
