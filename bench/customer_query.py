@@ -4,7 +4,7 @@ Why: DESIGN.md §8 — customer search as you type p99 < 50 ms over 1M customers
 associate searches the local cache when HQ does not answer. pos_app has no customer query
 module yet, so this is the query the benchmarks measure, built like
 pos_app.db.catalog_queries.search_items: at most CANDIDATE_CAP FTS5 matches (never ranking the
-whole match set) over `customer_fts`, as pos_app.demo_customers.customer_search_text fills it.
+whole match set) over `customer_fts`, as pos_app.demo.customers.customer_search_text fills it.
 When pos_app gets its own customer search, the scenarios should call that instead.
 
 Kept outside bench.scenarios so the memory probe can import it without the benchmark runner.

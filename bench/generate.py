@@ -2,7 +2,7 @@
 synthetic variants and customers.
 
 Why: DESIGN.md §8 budgets are stated for 1M products and 1M customers in the local database.
-The generator starts from the demo store (pos_app.demo_store.load_demo, so settings, tax rates,
+The generator starts from the demo store (pos_app.demo.store.load_demo, so settings, tax rates,
 associates and the fixed test items are real), then appends synthetic rows with `executemany`
 in large batches over the raw sqlite3 connection. For the bulk load only: `synchronous=OFF`
 and `journal_mode=OFF` (a half-built file is never reused: the marker is written last), a 1 GB
@@ -35,13 +35,13 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from pos_app.barcodes import ean13_with_check_digit
+from pos_app.scanning.barcodes import ean13_with_check_digit
 from pos_app.db.catalog_queries import index_variants
 from pos_app.db.engine import make_engine
 from pos_app.db.migrate import head_revision
-from pos_app.demo_customers import customer_search_text
-from pos_app.demo_store import DEMO_STORES, load_demo
-from pos_app.demo_words import (
+from pos_app.demo.customers import customer_search_text
+from pos_app.demo.store import DEMO_STORES, load_demo
+from pos_app.demo.words import (
     AREA_CODES_US, COLOUR_EN, COLOUR_VI, EMAIL_DOMAINS, FAMILY_VI, FIRST_EN, GIVEN_VI,
     LAST_EN, MIDDLE_VI, MOBILE_PREFIXES_VN, PRODUCT_TYPES, SIZES_EN, SIZES_VI, TIERS,
 )

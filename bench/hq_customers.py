@@ -2,8 +2,8 @@
 
 Why: the clienteling budgets (issue 5: HQ customer search p99 < 100 ms, live profile p99 <
 300 ms) hold "among 1,000,000 customers on PostgreSQL". This is that database: the demo company
-(hq.demo_seed, so stores, catalog and prices are real) plus `count` synthetic customers made by
-the devices' own demo generator (pos_app.demo_customers.vn_customer: Vietnamese names, mobile
+(hq.demo.seed, so stores, catalog and prices are real) plus `count` synthetic customers made by
+the devices' own demo generator (pos_app.demo.customers.vn_customer: Vietnamese names, mobile
 numbers, e-mails), each with her search keys from hq.services.lookups.customer_terms (the
 function every HQ writer uses), a profile row (sizes, preferences, consents), and for every
 ORDER_EVERY-th customer 1-4 completed web orders of demo items with their loyalty earn entries
@@ -124,7 +124,7 @@ def generate(url: str, count: int) -> None:
 def _write_batch(pg, rng: random.Random, store, items, first: int, last: int) -> None:
     from hq.services.lookups import customer_terms
     from hq.services.loyalty import EARN, WELCOME, points_for
-    from pos_app.demo_customers import vn_customer
+    from pos_app.demo.customers import vn_customer
 
     customers, terms, profiles, orders, lines, ledger = [], [], [], [], [], []
     for n in range(first, last + 1):

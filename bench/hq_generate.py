@@ -9,7 +9,7 @@ small adapter in place of the device's sqlite3 connection, which turns each batc
 row, with the feed key and `data` made by hq.services.catalog's own `feed_key`/`device_data`,
 and its `feed_state` row (the compacted feed the bulk snapshot serves; every row is new, so it
 is the change_log row itself, copied by SQL).
-The demo company comes from `hq.demo_seed.seed_demo` first, so the feed starts exactly like a
+The demo company comes from `hq.demo.seed.seed_demo` first, so the feed starts exactly like a
 real HQ's. Bulk load only: raw sqlite3 `executemany`, `synchronous=OFF`, `journal_mode=OFF`,
 then back to WAL and checkpointed (a half-built file is never reused: the marker is written
 last).
@@ -31,7 +31,7 @@ from contextlib import closing
 from pathlib import Path
 
 from bench.generate import DATA_DIR, _bulk_catalog, log
-from pos_app.demo_store import DEMO_STORES
+from pos_app.demo.store import DEMO_STORES
 
 HQ_GENERATOR_VERSION = 2  # bump when the generated content changes: cached databases are rebuilt
 STORE = "hcm"
@@ -157,7 +157,7 @@ def generate_hq(path: Path | None = None, products: int = 1_000_000) -> Path:
     """The cached HQ database with `products` HCM variants, built when missing or stale."""
     from hq.db.engine import make_engine
     from hq.db.migrate import upgrade
-    from hq.demo_seed import seed_demo
+    from hq.demo.seed import seed_demo
 
     path = Path(path or default_hq_path(products))
     if is_cached(path, products):

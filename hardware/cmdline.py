@@ -32,7 +32,7 @@ from hardware.printer import EscposPrinter
 from hardware.printer_settings import PrinterSettings, SettingsError, TextMode
 from hardware.printer_uri import PrinterUriError
 from hardware.sample import sample_receipt
-from pos_app.receipt_printing import PrintJob, PrintProblem
+from pos_app.receipts.printing import PrintJob, PrintProblem
 
 EXIT_OK, EXIT_PRINTER, EXIT_USAGE = 0, 1, 2
 _CONFIG_PROBLEMS = (PrintProblem.NOT_CONFIGURED, PrintProblem.UNPRINTABLE)

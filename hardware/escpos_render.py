@@ -32,8 +32,8 @@ from hardware.codepages import CodePagePlan, TextEncoder, UnencodableText
 from hardware.printer_settings import (PaperGeometry, PrinterSettings, SettingsError, TextMode,
                                        resolve_geometry, resolve_profile)
 from hardware.raster_text import RasterText
-from pos_app.receipt import Receipt
-from pos_app.receipt_layout import (Align, BarcodeBlock, Block, FeedBlock, QrBlock, RowBlock,
+from pos_app.receipts.receipt import Receipt
+from pos_app.receipts.layout import (Align, BarcodeBlock, Block, FeedBlock, QrBlock, RowBlock,
                                     RuleBlock, Size, TextBlock, fit_row, receipt_blocks, wrap)
 
 IMAGE_IMPLS = ("bitImageRaster", "graphics", "bitImageColumn")

@@ -27,7 +27,8 @@ import unicodedata
 
 from hardware.printer_settings import PrinterSettings
 from hardware.printer_uri import parse_printer_uri
-from hardware.transports import Transport, TransportError, open_transport
+from hardware.transport_base import Transport, TransportError
+from hardware.transports import open_transport
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from pos_app.receipt_printing import PrintProblem
+from pos_app.receipts.printing import PrintProblem
 
 
 class JobKind(str, Enum):

@@ -38,8 +38,8 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from pos_app.ports import ReceiptPrinter
-from pos_app.receipt import Receipt
-from pos_app.receipt_printing import PrintJob, PrintOutcome, PrintProblem, PrinterStatus
+from pos_app.receipts.receipt import Receipt
+from pos_app.receipts.printing import PrintJob, PrintOutcome, PrintProblem, PrinterStatus
 from hardware.print_job_view import JobKind, JobState, JobView
 from pos_app.services.print_jobs import JobStatus, PrintJobStore, receipt_job_id
 

@@ -30,8 +30,9 @@ from hardware.escpos_render import ReceiptRenderer
 from hardware.printer_settings import PrinterSettings, SettingsError
 from hardware.printer_uri import Target, parse_printer_uri
 from hardware.status import read_status, realtime_pulse
-from hardware.transports import SendFailed, Transport, TransportError, open_transport
-from pos_app.receipt_printing import PrintJob, PrintOutcome, PrintProblem, PrinterStatus
+from hardware.transport_base import SendFailed, Transport, TransportError
+from hardware.transports import open_transport
+from pos_app.receipts.printing import PrintJob, PrintOutcome, PrintProblem, PrinterStatus
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from pos_app.receipt_layout import Align, RowBlock, Size, TextBlock
+from pos_app.receipts.layout import Align, RowBlock, Size, TextBlock
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
 REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from pos_app.money import Money
 from pos_app.pricing import TaxMode
-from pos_app.receipt import Receipt, ReceiptLine, TaxLine, TenderLine
-from pos_app.receipt_code import make_sale_code
+from pos_app.receipts.receipt import Receipt, ReceiptLine, TaxLine, TenderLine
+from pos_app.receipts.code import make_sale_code
 from pos_app.tenders import TenderType
 
 ALPHABET_LOWER = ("aàảãáạ ăằẳẵắặ âầẩẫấậ đ eèẻẽéẹ êềểễếệ iìỉĩíị oòỏõóọ ôồổỗốộ ơờởỡớợ "

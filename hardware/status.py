@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from pos_app.receipt_printing import PrinterStatus
+from pos_app.receipts.printing import PrinterStatus
 
 DLE_EOT = b"\x10\x04"
 FIXED_MASK, FIXED_BITS = 0x93, 0x12

@@ -18,7 +18,7 @@ import tempfile
 
 from hardware.printer_settings import PrinterSettings
 from hardware.printer_uri import CupsTarget
-from hardware.transports import PrinterUnreachable, TransportUnavailable
+from hardware.transport_base import PrinterUnreachable, TransportUnavailable
 
 JOB_TITLE = "Storeline receipt"
 

@@ -18,7 +18,7 @@ import errno
 
 from hardware.printer_settings import PrinterSettings
 from hardware.printer_uri import UsbTarget
-from hardware.transports import PrinterUnreachable, SendFailed, TransportUnavailable
+from hardware.transport_base import PrinterUnreachable, SendFailed, TransportUnavailable
 
 
 class UsbTransport:

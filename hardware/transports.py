@@ -7,9 +7,9 @@ add the user to the dialout group"). Each transport is small: `write`, `read` (b
 nothing came within the timeout), `finish` (make sure the bytes left: drain, flush, spool) and
 `close` (never raises). `two_way` says whether status can be read back.
 
-Errors are `TransportError`s carrying the `PrintProblem` the outcome reports:
-`PrinterUnreachable` (nothing was sent), `TransportUnavailable` (this machine lacks a driver
-or a permission), `SendFailed` (the connection broke mid-job: the receipt may be partial).
+What a transport is and how it fails (`Transport`, the `TransportError`s) live in
+hardware/transport_base.py, which the USB and CUPS modules import too; this module picks the
+transport for a target.
 
 Runs on the print worker thread; a transport is used by one thread at a time.
 """
@@ -20,45 +20,12 @@ import os
 import socket
 import stat
 import time
-from typing import Protocol
 
 from hardware.printer_settings import PrinterSettings
 from hardware.printer_uri import (CupsTarget, FileTarget, SerialTarget, Target, TcpTarget,
                                   UsbTarget)
-from pos_app.receipt_printing import PrintProblem
-
-
-class TransportError(Exception):
-    problem = PrintProblem.UNREACHABLE
-
-    def __init__(self, message: str, bytes_sent: int = 0) -> None:
-        super().__init__(message)
-        self.message = message
-        self.bytes_sent = bytes_sent
-
-
-class PrinterUnreachable(TransportError):
-    problem = PrintProblem.UNREACHABLE
-
-
-class TransportUnavailable(TransportError):
-    problem = PrintProblem.NOT_CONFIGURED
-
-
-class SendFailed(TransportError):
-    problem = PrintProblem.SEND_FAILED
-
-
-class Transport(Protocol):
-    two_way: bool
-
-    def write(self, data: bytes) -> None: ...
-
-    def read(self, size: int, timeout: float) -> bytes: ...
-
-    def finish(self) -> None: ...
-
-    def close(self) -> None: ...
+from hardware.transport_base import (PrinterUnreachable, SendFailed, Transport,
+                                     TransportUnavailable)
 
 
 def open_transport(target: Target, settings: PrinterSettings) -> Transport:

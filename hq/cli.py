@@ -96,7 +96,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_demo_seed(args) -> int:
-    from hq.demo_seed import seed_demo
+    from hq.demo.seed import seed_demo
 
     from hq.services.book import publish_all_books
 

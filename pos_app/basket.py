@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 
 from pos_app.catalog import SellableItem
 from pos_app.money import Money
-from pos_app.promotions import Promotion, best_promotion
+from pos_app.promotion_types import Promotion
+from pos_app.promotions import best_promotion
 from pos_app.pricing import (
     Discount,
     PricedBasket,

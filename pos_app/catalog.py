@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from pos_app.promotions import Promotion
+from pos_app.promotion_types import Promotion
 
 
 @dataclass(frozen=True, slots=True)

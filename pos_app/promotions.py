@@ -18,34 +18,14 @@ thread).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Iterable
+from dataclasses import replace
+from typing import Iterable
 
 from sqlalchemy import Connection, text
 
-from pos_app.pricing import Discount, DiscountKind, discount_amount
-
-if TYPE_CHECKING:
-    from pos_app.catalog import SellableItem
-
-PERCENT_OFF = "percent_off"  # value in basis points
-AMOUNT_OFF = "amount_off"  # value in minor units per unit sold
-
-
-@dataclass(frozen=True, slots=True)
-class Promotion:
-    """One active promotion as the basket needs it (the targeting was done by the query)."""
-
-    id: str
-    name: str  # the receipt's discount reason
-    kind: str  # PERCENT_OFF | AMOUNT_OFF
-    value: int
-
-    def discount(self, quantity: int) -> Discount:
-        """This promotion as a line discount on `quantity` units (amount_off is per unit)."""
-        if self.kind == PERCENT_OFF:
-            return Discount(DiscountKind.PERCENT, self.value, self.name)
-        return Discount(DiscountKind.AMOUNT, self.value * quantity, self.name)
+from pos_app.catalog import SellableItem
+from pos_app.pricing import discount_amount
+from pos_app.promotion_types import Promotion
 
 
 def best_promotion(promotions: Iterable[Promotion], unit_price: int,

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, text
 
-from pos_app.barcode_rules import VariableMeasureRule
+from pos_app.scanning.barcode_rules import VariableMeasureRule
 from pos_app.pricing import TaxMode
 
 

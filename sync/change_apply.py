@@ -61,7 +61,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from pos_app.db.catalog_queries import index_variants
-from pos_app.demo_customers import customer_search_text
+from pos_app.demo.customers import customer_search_text
 from sync.change_apply_customers import CUSTOMER_ENTITIES, apply_customer_changes
 from sync.change_apply_orders import ORDER_ENTITIES, apply_order_changes
 from sync.protocol import Change

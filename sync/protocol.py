@@ -285,8 +285,8 @@ class WebOrder(_Strict):
 
 
 # Search keys: HQ indexes customers exactly as devices do (pos_app/textfold.py and
-# pos_app/demo_customers.py are the one definition; hq/ imports them only through here).
-from pos_app.demo_customers import phone_search_forms  # noqa: E402
+# pos_app/demo/customers.py are the one definition; hq/ imports them only through here).
+from pos_app.demo.customers import phone_search_forms  # noqa: E402
 from pos_app.textfold import fold  # noqa: E402
 
 __all__ += [

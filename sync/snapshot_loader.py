@@ -44,7 +44,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, text
 
 from pos_app.db.catalog_queries import index_variants
-from pos_app.demo_customers import customer_search_text
+from pos_app.demo.customers import customer_search_text
 from pos_app.ports import Clock, SystemClock, utc_iso
 from pos_app.store_context import SNAPSHOT_STATE_KEY, read_setting, write_setting
 from sync import change_puller

@@ -170,3 +170,114 @@ def test_relative_imports_are_resolved_before_judging():
     # inside a package __init__, "from . import x" is the package's own submodule
     assert imported_modules("from . import x\n", "sync", is_package=True) == [
         (1, "sync"), (1, "sync.x")]
+
+
+# --- import circles and module size (issue 19) ------------------------------------------------
+MAX_LINES = 600  # a module longer than this is two modules
+LONG_MODULES: frozenset[str] = frozenset()  # exceptions, by path: none today
+
+
+def _project_files() -> list[Path]:
+    """Every Python file of the project: the layers, the benchmarks, the tests, dev.py."""
+    return sorted(p for top in (*LAYERS, "bench", "tests") if (ROOT / top).is_dir()
+                  for p in (ROOT / top).rglob("*.py")) + [ROOT / "dev.py"]
+
+
+def import_graph(sources: dict[str, tuple[str, bool]]) -> dict[str, set[str]]:
+    """module -> the project modules it imports (anywhere in it), from {module: (source,
+    is_package)}. `from pkg import mod` counts as importing `pkg.mod` when that is a module;
+    an import of `a.b.c.Name` counts as `a.b.c`."""
+    graph: dict[str, set[str]] = {}
+    for name, (source, is_package) in sources.items():
+        deps: set[str] = set()
+        tree_names = imported_modules(source, name, is_package)
+        for node in ast.walk(ast.parse(source)):  # absolute `from pkg import module`
+            if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                tree_names += [(node.lineno, f"{node.module}.{a.name}") for a in node.names]
+        for _line, target in tree_names:
+            parts = target.split(".")
+            while parts and ".".join(parts) not in sources:
+                parts.pop()
+            if parts and ".".join(parts) != name:
+                deps.add(".".join(parts))
+        graph[name] = deps
+    return graph
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, directly or round a longer circle
+    (strongly connected components with more than one module; Tarjan's algorithm, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in graph:
+                    continue
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    circles.append(sorted(group))
+    return circles
+
+
+def test_no_import_circle_between_the_projects_modules():
+    sources = {_module_name(p): (p.read_text(encoding="utf-8"), p.name == "__init__.py")
+               for p in _project_files()}
+    circles = import_circles(import_graph(sources))
+    assert circles == [], "modules that import each other (move what both need into a " \
+                          "module of its own):\n" + "\n".join(" <-> ".join(c) for c in circles)
+
+
+def test_no_module_is_over_600_lines():
+    long = {str(p.relative_to(ROOT)): n for p in _project_files()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert set(long) <= LONG_MODULES, f"split these modules (lines): {long}"
+    assert LONG_MODULES <= set(long), "a listed exception is short now: remove it from the list"
+
+
+def test_the_circle_finder_sees_direct_and_long_circles_and_nothing_else():
+    sources = {
+        "a.x": ("from a.y import thing\n", False),
+        "a.y": ("def f():\n    import a.x\n", False),  # a circle hidden in a function
+        "a": ("", True),
+        "b.one": ("from b import two\n", False),  # b.one -> b.two -> b.three -> b.one
+        "b.two": ("from b.three import T\n", False),
+        "b.three": ("import b.one\n", False),
+        "b": ("", True),
+        "c.leaf": ("import a.x\nimport json\n", False),  # imports a circle, is not in one
+        "c": ("from . import leaf\n", True),
+    }
+    graph = import_graph(sources)
+    assert graph["b.one"] == {"b", "b.two"} and graph["c"] == {"c.leaf"}
+    assert sorted(import_circles(graph)) == [["a.x", "a.y"], ["b.one", "b.three", "b.two"]]
+    assert import_circles({"p": {"q"}, "q": set()}) == []

@@ -32,7 +32,7 @@ from pos_app.ports import SystemClock
 from pos_app.services.till import TillService
 from pos_app.store_context import (HQ_URL_KEY, NotProvisioned, load_store_context,
                                    read_setting, write_setting)
-from pos_app.wedge_detector import WedgeSettings
+from pos_app.scanning.wedge_detector import WedgeSettings
 from ui.i18n import install_language
 from ui.printing.pole_bridge import POLE_DISPLAY_SETTING, PoleDisplayBridge
 from ui.printing.print_bridge import PrintBridge, load_printer_settings, save_printer_settings
@@ -102,7 +102,7 @@ def build_app(db_path: Path, *, layout: LayoutMode, lang: str | None, demo_store
     except NotProvisioned:
         if not demo_store:
             raise
-        from pos_app.demo_store import load_demo  # first run only: builds the demo catalog
+        from pos_app.demo.store import load_demo  # first run only: builds the demo catalog
 
         load_demo(writer, demo_store)
         with writer.connect() as conn:

@@ -2,7 +2,7 @@
 
 Why: a wedge scanner types into whatever widget has focus.  Installed on the
 QApplication, :class:`WedgeScannerFilter` sees every key first, asks the pure
-``pos_app.wedge_detector.WedgeDetector`` whether it belongs to a scan, swallows scan
+``pos_app.scanning.wedge_detector.WedgeDetector`` whether it belongs to a scan, swallows scan
 keys (and their releases) and emits ``scanned(code)``; keys that turn out to be
 typing are replayed, in order, to the widget that had focus.
 
@@ -38,7 +38,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from pos_app.wedge_detector import KeyDecision, WedgeDetector, WedgeOutcome, WedgeSettings
+from pos_app.scanning.wedge_detector import KeyDecision, WedgeDetector, WedgeOutcome, WedgeSettings
 
 __all__ = ["WedgeScannerFilter", "simulate_wedge_scan"]
 

@@ -74,7 +74,7 @@ def seeded_hq_engine(url: str):
     """HQ's engine on `url`, schema upgraded and the demo company loaded."""
     from hq.db.engine import make_engine
     from hq.db.migrate import upgrade
-    from hq.demo_seed import seed_demo
+    from hq.demo.seed import seed_demo
 
     engine = make_engine(url)
     upgrade(engine)

@@ -37,7 +37,7 @@ def _status_mb() -> dict:
 
 def main(db: str, searches: int = 20) -> dict:
     before = _status_mb()["rss_mb"]
-    from pos_app.barcodes import gtin_lookup_keys, parse_scan
+    from pos_app.scanning.barcodes import gtin_lookup_keys, parse_scan
     from pos_app.db import migrate
     from pos_app.db.catalog_queries import find_by_barcode, search_items
     from pos_app.db.engine import make_engine

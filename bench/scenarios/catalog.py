@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from bench.scenarios import Budget, RunArgs, ensure_db, log, register, summarize
-from pos_app.barcodes import ean13_with_check_digit, gtin_lookup_keys, parse_scan
+from pos_app.scanning.barcodes import ean13_with_check_digit, gtin_lookup_keys, parse_scan
 from pos_app.db.catalog_queries import find_by_barcode, search_items
 from pos_app.db.engine import make_engine
 from pos_app.money import minor_digits

@@ -14,7 +14,7 @@ import time
 from bench.customer_query import search_customers
 from bench.scenarios import Budget, RunArgs, ensure_db, log, register, summarize
 from bench.scenarios.catalog import WARMUP, by_last_term, open_reader, sample_rows
-from pos_app.demo_customers import phone_search_forms
+from pos_app.demo.customers import phone_search_forms
 from pos_app.textfold import fold
 
 

@@ -50,7 +50,7 @@ from pos_app.db.engine import make_engine
 from pos_app.db.migrate import ensure_current
 from pos_app.money import Money
 from pos_app.ports import SystemClock
-from pos_app.receipt import Receipt, ReceiptLine
+from pos_app.receipts.receipt import Receipt, ReceiptLine
 from pos_app.services.print_jobs import JobStatus, PrintJobStore, ReceiptReader
 from pos_app.services.till import TillService
 from pos_app.store_context import load_store_context

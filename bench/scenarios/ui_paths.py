@@ -24,7 +24,7 @@ from bench.scenarios import Budget, RunArgs, ensure_db, log, percentile, registe
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
-CASHIER_CODE, CASHIER_PIN = "C01", "1111"  # demo associates (pos_app.demo_store)
+CASHIER_CODE, CASHIER_PIN = "C01", "1111"  # demo associates (pos_app.demo.store)
 
 
 def _sample_barcodes(db: Path, count: int, seed: int) -> list[str]:

@@ -34,8 +34,11 @@ from typing import Iterable
 
 from sqlalchemy import Connection, Engine, delete, func, null, select, union
 
-from hq.db.models import (BookPending, ConsentRecord, Customer, CustomerMerge,
-                          CustomerProfile, FeedState, LoyaltyEntry, Sale, Store, WebOrder)
+from hq.db.models.customers import (BookPending, ConsentRecord, Customer, CustomerMerge,
+                                    CustomerProfile, LoyaltyEntry)
+from hq.db.models.organisation import FeedState, Store
+from hq.db.models.sales import Sale
+from hq.db.models.web_orders import WebOrder
 from hq.services import catalog, loyalty, profile, profile_data, recommendations
 from hq.services.common import utc_iso
 from hq.services.customer_feed import chunks, customer_feed_data, feed_json

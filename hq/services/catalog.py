@@ -31,8 +31,9 @@ from typing import Any, Iterable
 from sqlalchemy import Connection, Table, and_, delete as sql_delete, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 
-from hq.db.models import (Associate, Barcode, ChangeLog, Customer, FeedState, Price, Product,
-                          Promotion, StockLevel, Store, TaxRate, Variant)
+from hq.db.models.catalog import Barcode, Price, Product, Promotion, StockLevel, Variant
+from hq.db.models.customers import Customer
+from hq.db.models.organisation import Associate, ChangeLog, FeedState, Store, TaxRate
 from hq.services.common import utc_iso
 
 CHANGE_LOG_LOCK = 7_310_001  # pg_advisory_xact_lock key for change_log appends

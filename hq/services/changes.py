@@ -13,7 +13,7 @@ import json
 
 from sqlalchemy import Connection, or_, select
 
-from hq.db.models import ChangeLog
+from hq.db.models.organisation import ChangeLog
 from hq.services import pin_verifiers
 from sync.protocol import MAX_CHANGE_PAGE, Change, ChangePage
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, insert, select, update
 
-from hq.db.models import ConsentRecord, Customer, CustomerNote, CustomerProfile, CustomerTask
+from hq.db.models.customers import (ConsentRecord, Customer, CustomerNote, CustomerProfile,
+                                    CustomerTask)
+from hq.services.customer_profile_rows import ensure_profile
 from hq.services.customer_scope import audit, check_actor, other_home
 from hq.services.enrolment import AuthenticatedDevice
 from sync.protocol_customers import ConsentRecorded, NoteAdded, TaskUpserted
@@ -77,7 +79,6 @@ def record_consent(conn: Connection, device: AuthenticatedDevice, event_id: str,
     """Append to the consent log; if it is the latest record of its kind, make it the
     customer's current state (customer_profiles) and have her book entries re-published
     (a withdrawn data-use consent publishes deletes)."""
-    from hq.services.customer_events import ensure_profile  # one definition, no import cycle
 
     rid = p.id.lower()
     if conn.execute(select(ConsentRecord.id).where(ConsentRecord.id == rid)).first():

@@ -37,11 +37,13 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, insert, select, update
 
-from hq.db.models import (BookPending, Customer, CustomerFieldEdit, CustomerMerge,
-                          CustomerProfile, CustomerSearchTerm, FeedState)
+from hq.db.models.customers import (BookPending, Customer, CustomerFieldEdit, CustomerMerge,
+                                    CustomerProfile, CustomerSearchTerm)
+from hq.db.models.organisation import FeedState
 from hq.services import catalog, customer_activity, lookups
 from hq.services.common import utc_iso
 from hq.services.customer_feed import customer_feed_data, feed_json
+from hq.services.customer_profile_rows import ensure_profile
 from hq.services.customer_scope import Refused, audit, check_actor, device_time, other_home
 from hq.services.enrolment import AuthenticatedDevice
 from sync.protocol import UUID_PATTERN, phone_search_forms
@@ -271,17 +273,6 @@ def _create(conn: Connection, device: AuthenticatedDevice, p: CustomerUpserted,
         "phone": c.phone, "email": c.email, "loyalty_card": c.loyalty_card, "tier": None}])
     ensure_profile(conn, c.id.lower(), at, c.sizes, c.preferences)
     _stamp(conn, c.id.lower(), fields, at, f"device:{device.id}")
-
-
-def ensure_profile(conn: Connection, cid: str, since: str, sizes: dict | None = None,
-                    preferences: dict | None = None) -> None:
-    if conn.execute(select(CustomerProfile.customer_id).where(
-            CustomerProfile.customer_id == cid)).first() is None:
-        conn.execute(insert(CustomerProfile), [{
-            "customer_id": cid, "sizes": json.dumps(sizes or {}, ensure_ascii=False),
-            "preferences": json.dumps(preferences or {}, ensure_ascii=False),
-            "customer_since": since[:32], "marketing_opt_in": 0, "data_use_consent": 0,
-            "updated_at": utc_iso()}])
 
 
 def publish_customer(conn: Connection, cid: str) -> None:

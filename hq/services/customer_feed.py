@@ -17,7 +17,7 @@ from typing import Iterable
 
 from sqlalchemy import Connection, select
 
-from hq.db.models import Customer, CustomerProfile
+from hq.db.models.customers import Customer, CustomerProfile
 
 CHUNK = 900  # ids per IN (...): well under SQLite's variable limit, cheap on PostgreSQL
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, or_, select
 
-from hq.db.models import Associate, Customer, CustomerTask
+from hq.db.models.customers import Customer, CustomerTask
+from hq.db.models.organisation import Associate
 from hq.services.common import ServiceError
 from hq.services.customer_events import find_duplicates
 from hq.services.profile import task_view

@@ -28,7 +28,9 @@ from typing import Iterable
 
 from sqlalchemy import Connection, insert, select
 
-from hq.db.models import Associate, CrossStoreWrite, Customer
+from hq.db.models.customers import Customer
+from hq.db.models.organisation import Associate
+from hq.db.models.sales import CrossStoreWrite
 from hq.services.device_time import bounded
 from hq.services.enrolment import AuthenticatedDevice
 

@@ -20,7 +20,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from hq.db.models import Device, EnrolmentCode, Store
+from hq.db.models.devices import Device, EnrolmentCode
+from hq.db.models.organisation import Store
 from hq.services.common import (AuthError, EnrolmentRefused, NotFound, ServiceError,
                                 sha256_hex, utc_iso)
 from sync.protocol import (ENROL_REPLAY_MINUTES, UUID_PATTERN, EnrolResponse,

@@ -32,7 +32,7 @@ from typing import Any, Sequence
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from hq.db.models import Event, JournalRecord, Sale, SaleLine
+from hq.db.models.sales import Event, JournalRecord, Sale, SaleLine
 from hq.services import customer_events, loyalty
 from hq.services.common import utc_iso
 from hq.services.enrolment import AuthenticatedDevice

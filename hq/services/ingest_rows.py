@@ -20,8 +20,8 @@ from typing import Any, Sequence
 
 from sqlalchemy import Connection
 
-from hq.db.models import (BookPending, Event, JournalRecord, LoyaltyEntry, Sale, SaleFlag,
-                          SaleLine, StockMove)
+from hq.db.models.customers import BookPending, LoyaltyEntry
+from hq.db.models.sales import Event, JournalRecord, Sale, SaleFlag, SaleLine, StockMove
 from hq.services import customer_events, loyalty
 from hq.services.bulk_insert import insert_rows
 from hq.services.enrolment import AuthenticatedDevice

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select, text
 
-from hq.db.models import Device, Event, JournalRecord, Store
+from hq.db.models.devices import Device
+from hq.db.models.organisation import Store
+from hq.db.models.sales import Event, JournalRecord
 from sync.protocol import GENESIS, JournalStatus
 
 _PROBLEMS = text("""

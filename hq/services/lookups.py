@@ -5,9 +5,9 @@ number in any common format, by e-mail or by loyalty card, in well under 100 ms 
 (issue 5); the device falls back to its cache when HQ does not answer in time (DESIGN.md §4).
 
 Customer search: `customer_search_terms` holds one row per search key (see
-hq.db.models.CustomerSearchTerm), so every kind of search is one range scan of one primary-key
-btree, in key order, stopping at the page size: `term >= 'n:nguyen thi' AND term <
-'n:nguyen thj'`. The column is byte-ordered on PostgreSQL (COLLATE "C") and on SQLite
+hq.db.models.customers.CustomerSearchTerm), so every kind of search is one range scan of one
+primary-key btree, in key order, stopping at the page size: `term >= 'n:nguyen thi' AND
+term < 'n:nguyen thj'`. The column is byte-ordered on PostgreSQL (COLLATE "C") and on SQLite
 (BINARY), so the range is exactly the prefix, whatever the locale. Name keys are every
 word-suffix of the folded name, so "nguyen thi", "thi mai" and "mai" all find "Nguyễn Thị Mai".
 Keys are folded with the devices' own functions (sync.protocol.fold, phone_search_forms).
@@ -28,8 +28,10 @@ from typing import Iterable, Sequence
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select
 
-from hq.db.models import (AuditLog, Customer, CustomerSearchTerm, Product, StockMove,
-                          StockOpening, Store, Variant)
+from hq.db.models.catalog import Product, StockOpening, Variant
+from hq.db.models.customers import Customer, CustomerSearchTerm
+from hq.db.models.organisation import AuditLog, Store
+from hq.db.models.sales import StockMove
 from hq.services.common import NotFound, ServiceError, utc_iso
 from hq.services.enrolment import AuthenticatedDevice
 from hq.services.orders import order_by_number

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, case, func, select
 
-from hq.db.models import Customer, LoyaltyEntry
+from hq.db.models.customers import Customer, LoyaltyEntry
 # The earn rule and point value are the till's own (pos_app/loyalty.py), shared, not copied.
 from sync.protocol_customers import POINT_UNIT_MINOR, POINT_VALUE_MINOR, points_for  # noqa: F401
 

@@ -34,7 +34,8 @@ from typing import Iterable, Sequence
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import aliased
 
-from hq.db.models import Store, WebOrder, WebOrderLine
+from hq.db.models.organisation import Store
+from hq.db.models.web_orders import WebOrder, WebOrderLine
 from hq.services import catalog
 from hq.services.common import NotFound, ServiceError
 from sync import protocol

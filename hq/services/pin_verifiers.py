@@ -16,7 +16,7 @@ import json
 
 from sqlalchemy import Connection, select
 
-from hq.db.models import Device
+from hq.db.models.devices import Device
 from sync.protocol import Change, keyed_verifier, pin_key_from_secret_sha256
 
 ENTITY = "associate"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select
 
-from hq.db.models import CustomerMerge
+from hq.db.models.customers import CustomerMerge
 from hq.services import loyalty, lookups, recommendations
 from hq.services.common import NotFound, utc_iso
 from hq.services.customer_feed import as_text_map

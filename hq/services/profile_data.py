@@ -22,10 +22,13 @@ from typing import Iterable
 
 from sqlalchemy import Connection, case, func, select
 
-from hq.db.models import (Associate, CartLine, Customer, CustomerMerge, CustomerNote,
-                          CustomerProfile as ProfileRow, CustomerTask, LoyaltyEntry, Price,
-                          Product, Sale, SaleLine, StockLevel, Store, Variant, WebOrder,
-                          WebOrderLine, WishlistItem)
+from hq.db.models.catalog import Price, Product, StockLevel, Variant
+from hq.db.models.customers import (CartLine, Customer, CustomerMerge, CustomerNote,
+                                    CustomerProfile as ProfileRow, CustomerTask, LoyaltyEntry,
+                                    WishlistItem)
+from hq.db.models.organisation import Associate, Store
+from hq.db.models.sales import Sale, SaleLine
+from hq.db.models.web_orders import WebOrder, WebOrderLine
 from hq.services.customer_feed import chunks
 from hq.services.loyalty import EARN, Points
 from hq.services.orders import COMPLETED

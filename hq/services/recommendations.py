@@ -32,7 +32,7 @@ from typing import Iterable, Sequence
 from sqlalchemy import Connection, Engine, bindparam, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
-from hq.db.models import CoPurchase, Price, Product, Variant, VariantPopularity
+from hq.db.models.catalog import CoPurchase, Price, Product, Variant, VariantPopularity
 from hq.services.common import utc_iso
 from hq.services.customer_feed import chunks
 from sync.protocol_customers import Recommendation

@@ -15,7 +15,9 @@ import json
 
 from sqlalchemy import Connection, or_, select
 
-from hq.db.models import CrossStoreWrite, Device, Sale, SaleFlag, Store
+from hq.db.models.devices import Device
+from hq.db.models.organisation import Store
+from hq.db.models.sales import CrossStoreWrite, Sale, SaleFlag
 from hq.services.common import NotFound
 
 MAX_PAGE = 500

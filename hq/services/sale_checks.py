@@ -28,7 +28,8 @@ from typing import Sequence
 
 from sqlalchemy import ARRAY, Connection, String, any_, bindparam, or_, select
 
-from hq.db.models import Price, Product, Promotion, Sale, Variant
+from hq.db.models.catalog import Price, Product, Promotion, Variant
+from hq.db.models.sales import Sale
 from hq.services.sale_validation import CheckedSale, SaleDoc, SaleLineDoc
 from hq.services.store_settings import StoreRules
 

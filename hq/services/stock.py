@@ -35,7 +35,8 @@ from typing import Iterable, Mapping, Sequence
 
 from sqlalchemy import Connection, delete, func, select, union_all
 
-from hq.db.models import StockLevel, StockMove, StockOpening, StockPending
+from hq.db.models.catalog import StockLevel, StockOpening, StockPending
+from hq.db.models.sales import StockMove
 from hq.services import catalog
 from hq.services.bulk_insert import insert_rows
 from hq.services.common import utc_iso

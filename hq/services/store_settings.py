@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 from sqlalchemy import Connection, select, update
 
-from hq.db.models import Store
+from hq.db.models.organisation import Store
 from hq.services.common import NotFound, ServiceError
 from sync.protocol_store_settings import DEFAULT_STORE_SETTINGS, StoreSettings
 

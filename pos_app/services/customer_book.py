@@ -3,7 +3,7 @@
 Why: an associate must be able to sign a shopper up or fix her details with or without HQ
 (docs/clienteling.md, "Events a till pushes"). The change shows at once on this till (the
 `customers` row and its search row, indexed exactly like sync indexes HQ's customers:
-pos_app.demo_customers.customer_search_text) and travels to HQ as a "customer.upserted"
+pos_app.demo.customers.customer_search_text) and travels to HQ as a "customer.upserted"
 event listing only the fields the associate set or changed, so HQ's field-level merge never
 overwrites what it changed itself. Before creating, the associate is shown customers with the
 same phone (normalised: digits, national form) or e-mail (lower-cased): HQ merges such a new
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
-from pos_app.demo_customers import customer_search_text, phone_search_forms
+from pos_app.demo.customers import customer_search_text, phone_search_forms
 from pos_app.text_rules import check_text
 from pos_app.textfold import fold
 

@@ -31,7 +31,7 @@ from enum import Enum
 from sqlalchemy import Engine, text
 
 from pos_app.ports import Clock, utc_iso
-from pos_app.receipt import Receipt, build_receipt
+from pos_app.receipts.receipt import Receipt, build_receipt
 
 _JOB_NAMESPACE = uuid.UUID("6f1d8a52-3c4e-4d7b-9a8e-2b5c7e1f0a93")
 RESUME_WINDOW = timedelta(hours=2)  # unfinished receipts younger than this print at start-up
@@ -119,7 +119,7 @@ class PrintJobStore:
 
 class ReceiptReader:
     """Builds a committed sale's receipt on the print worker with a read-only connection
-    (pos_app.receipt: never on the UI thread). Raises ReceiptError with a message."""
+    (pos_app.receipts.receipt: never on the UI thread). Raises ReceiptError with a message."""
 
     def __init__(self, reader: Engine) -> None:
         self._reader = reader

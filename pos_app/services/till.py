@@ -29,7 +29,7 @@ from pos_app.store_context import DEVICE_SECRET_SETTING, StoreContext, read_sett
 from pos_app.tenders import Payment
 
 if TYPE_CHECKING:
-    from pos_app.barcodes import ScanResult
+    from pos_app.scanning.barcodes import ScanResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,7 @@ class TillService:
         here, after the window is up, keeps it out of the launch time and out of the first
         scan. The queries warm SQLite's page cache for the catalog indexes.
         """
-        import pos_app.barcodes  # noqa: F401 - imported for its side effect: loaded once
+        import pos_app.scanning.barcodes  # noqa: F401 - imported for its side effect: loaded once
 
         with self._reader.connect() as conn:
             catalog_queries.find_by_barcode(conn, self.ctx.store_id, ["0"])
@@ -109,7 +109,7 @@ class TillService:
 
     # --- catalog ---------------------------------------------------------------------------
     def lookup_scan(self, raw: str) -> ScanLookup:
-        from pos_app.barcodes import gtin_lookup_keys, parse_scan  # loaded by warm_up
+        from pos_app.scanning.barcodes import gtin_lookup_keys, parse_scan  # loaded by warm_up
 
         scan = parse_scan(raw, self.ctx.barcode_rules, minor_digits(self.ctx.currency))
         if scan.kind == "invalid":

@@ -91,6 +91,121 @@
     </message>
 </context>
 <context>
+    <name>BasketEdits</name>
+    <message>
+        <location filename="../../ui/sell/basket_edits.py" line="76"/>
+        <source>Quantity</source>
+        <translation>Số lượng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_edits.py" line="77"/>
+        <source>Remove</source>
+        <translation>Xóa dòng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_edits.py" line="78"/>
+        <location filename="../../ui/sell/basket_edits.py" line="121"/>
+        <source>Line discount</source>
+        <translation>Giảm giá dòng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_edits.py" line="79"/>
+        <location filename="../../ui/sell/basket_edits.py" line="121"/>
+        <source>Basket discount</source>
+        <translation>Giảm giá đơn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_edits.py" line="80"/>
+        <location filename="../../ui/sell/basket_edits.py" line="157"/>
+        <source>Change price</source>
+        <translation>Đổi giá</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_edits.py" line="81"/>
+        <source>Void basket</source>
+        <translation>Hủy giỏ hàng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_edits.py" line="90"/>
+        <source>Quantity: %1</source>
+        <translation>Số lượng: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_edits.py" line="95"/>
+        <source>Type a quantity on the keypad, then press Quantity</source>
+        <translation>Nhập số lượng trên bàn phím số, rồi bấm Số lượng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_edits.py" line="119"/>
+        <location filename="../../ui/sell/basket_edits.py" line="154"/>
+        <source>Add an item first</source>
+        <translation>Hãy thêm sản phẩm trước</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_edits.py" line="147"/>
+        <source>A discount above %1 % needs a manager.</source>
+        <translation>Giảm giá trên %1 % cần quản lý duyệt.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_edits.py" line="158"/>
+        <source>New unit price for %1</source>
+        <translation>Đơn giá mới cho %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_edits.py" line="164"/>
+        <source>Changing a price needs a manager.</source>
+        <translation>Đổi giá cần quản lý duyệt.</translation>
+    </message>
+</context>
+<context>
+    <name>BasketPanel</name>
+    <message>
+        <location filename="../../ui/sell/basket_panel.py" line="81"/>
+        <source>Item</source>
+        <translation>Sản phẩm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_panel.py" line="81"/>
+        <source>Qty</source>
+        <translation>SL</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_panel.py" line="81"/>
+        <source>Price</source>
+        <translation>Đơn giá</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_panel.py" line="81"/>
+        <source>Amount</source>
+        <translation>Thành tiền</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_panel.py" line="82"/>
+        <source>Subtotal</source>
+        <translation>Tạm tính</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_panel.py" line="83"/>
+        <source>Discounts</source>
+        <translation>Giảm giá</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_panel.py" line="84"/>
+        <source>VAT included</source>
+        <translation>Đã gồm VAT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_panel.py" line="85"/>
+        <source>Sales tax</source>
+        <translation>Thuế bán hàng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/basket_panel.py" line="86"/>
+        <source>Total</source>
+        <translation>Tổng cộng</translation>
+    </message>
+</context>
+<context>
     <name>CartWishlistTab</name>
     <message>
         <location filename="../../ui/customers/profile_tabs.py" line="167"/>
@@ -1011,22 +1126,22 @@
 <context>
     <name>NoSale</name>
     <message>
-        <location filename="../../ui/printing/no_sale.py" line="40"/>
+        <location filename="../../ui/printing/no_sale.py" line="46"/>
         <source>No receipt printer set up: the cash drawer opens through the printer. Use the drawer&apos;s key.</source>
         <translation>Chưa cài đặt máy in hóa đơn: ngăn kéo tiền mở qua máy in. Hãy dùng chìa khóa ngăn kéo.</translation>
     </message>
     <message>
-        <location filename="../../ui/printing/no_sale.py" line="44"/>
+        <location filename="../../ui/printing/no_sale.py" line="50"/>
         <source>Opening the cash drawer without a sale needs a manager.</source>
         <translation>Mở ngăn kéo tiền khi không bán hàng cần quản lý duyệt.</translation>
     </message>
     <message>
-        <location filename="../../ui/printing/no_sale.py" line="54"/>
+        <location filename="../../ui/printing/no_sale.py" line="61"/>
         <source>The drawer was not opened: %1</source>
         <translation>Chưa mở ngăn kéo: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/printing/no_sale.py" line="59"/>
+        <location filename="../../ui/printing/no_sale.py" line="66"/>
         <source>Opening the cash drawer…</source>
         <translation>Đang mở ngăn kéo tiền…</translation>
     </message>
@@ -1871,163 +1986,57 @@
     </message>
 </context>
 <context>
-    <name>SellScreen</name>
+    <name>ScanSearch</name>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="230"/>
+        <location filename="../../ui/sell/scan_search.py" line="49"/>
         <source>Scan a barcode or search products</source>
         <translation>Quét mã vạch hoặc tìm sản phẩm</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="231"/>
-        <source>Item</source>
-        <translation>Sản phẩm</translation>
+        <location filename="../../ui/sell/scan_search.py" line="77"/>
+        <source>No products match</source>
+        <translation>Không có sản phẩm phù hợp</translation>
     </message>
+</context>
+<context>
+    <name>SellScreen</name>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="231"/>
-        <source>Qty</source>
-        <translation>SL</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="231"/>
-        <source>Price</source>
-        <translation>Đơn giá</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="231"/>
-        <source>Amount</source>
-        <translation>Thành tiền</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="232"/>
-        <source>Subtotal</source>
-        <translation>Tạm tính</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="233"/>
-        <source>Discounts</source>
-        <translation>Giảm giá</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="234"/>
-        <source>VAT included</source>
-        <translation>Đã gồm VAT</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="235"/>
-        <source>Sales tax</source>
-        <translation>Thuế bán hàng</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="236"/>
-        <source>Total</source>
-        <translation>Tổng cộng</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="237"/>
-        <source>Quantity</source>
-        <translation>Số lượng</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="238"/>
-        <source>Remove</source>
-        <translation>Xóa dòng</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="239"/>
-        <location filename="../../ui/sell/sell_screen.py" line="378"/>
-        <source>Line discount</source>
-        <translation>Giảm giá dòng</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="240"/>
-        <location filename="../../ui/sell/sell_screen.py" line="378"/>
-        <source>Basket discount</source>
-        <translation>Giảm giá đơn</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="241"/>
-        <location filename="../../ui/sell/sell_screen.py" line="412"/>
-        <source>Change price</source>
-        <translation>Đổi giá</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="242"/>
-        <source>Void basket</source>
-        <translation>Hủy giỏ hàng</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="243"/>
+        <location filename="../../ui/sell/sell_screen.py" line="157"/>
         <source>No sale</source>
         <translation>Mở ngăn kéo</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="244"/>
+        <location filename="../../ui/sell/sell_screen.py" line="158"/>
         <source>Pay cash</source>
         <translation>Trả tiền mặt</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="266"/>
+        <location filename="../../ui/sell/sell_screen.py" line="179"/>
         <source>Unknown barcode %1: not in this store&apos;s catalog. Nothing was added.</source>
         <translation>Mã vạch %1 không có trong danh mục của cửa hàng. Chưa thêm gì.</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="269"/>
+        <location filename="../../ui/sell/sell_screen.py" line="182"/>
         <source>Not a valid barcode: %1. Nothing was added.</source>
         <translation>Mã vạch không hợp lệ: %1. Chưa thêm gì.</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="300"/>
-        <source>No products match</source>
-        <translation>Không có sản phẩm phù hợp</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="335"/>
+        <location filename="../../ui/sell/sell_screen.py" line="197"/>
         <source>Added %1</source>
         <translation>Đã thêm %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="347"/>
-        <source>Quantity: %1</source>
-        <translation>Số lượng: %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="352"/>
-        <source>Type a quantity on the keypad, then press Quantity</source>
-        <translation>Nhập số lượng trên bàn phím số, rồi bấm Số lượng</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="376"/>
-        <location filename="../../ui/sell/sell_screen.py" line="409"/>
-        <source>Add an item first</source>
-        <translation>Hãy thêm sản phẩm trước</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="402"/>
-        <source>A discount above %1 % needs a manager.</source>
-        <translation>Giảm giá trên %1 % cần quản lý duyệt.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="413"/>
-        <source>New unit price for %1</source>
-        <translation>Đơn giá mới cho %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="419"/>
-        <source>Changing a price needs a manager.</source>
-        <translation>Đổi giá cần quản lý duyệt.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/sell/sell_screen.py" line="450"/>
+        <location filename="../../ui/sell/sell_screen.py" line="202"/>
         <source>The basket is empty</source>
         <translation>Giỏ hàng trống</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="462"/>
+        <location filename="../../ui/sell/sell_screen.py" line="214"/>
         <source>Sign in first</source>
         <translation>Hãy đăng nhập trước</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="486"/>
+        <location filename="../../ui/sell/sell_screen.py" line="238"/>
         <source>The sale was NOT recorded: %1. The basket is kept; try again.</source>
         <translation>Đơn hàng CHƯA được ghi: %1. Giỏ hàng vẫn giữ nguyên; hãy thử lại.</translation>
     </message>

@@ -16,7 +16,7 @@ from stdnum import ean
 from bench.generate import generate, is_cached
 from pos_app.db.engine import make_engine
 from pos_app.db.migrate import upgrade
-from pos_app.demo_customers import customer_search_text
+from pos_app.demo.customers import customer_search_text
 from pos_app.textfold import fold
 
 ROOT = Path(__file__).resolve().parents[2]

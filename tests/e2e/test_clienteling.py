@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 
 from hq.child_process import HQChild
 from hq.services.loyalty import earn_entry_id, points_for
-from pos_app.demo_store import DEMO_ASSOCIATES, DEMO_VN_TEE_BARCODE
+from pos_app.demo.store import DEMO_ASSOCIATES, DEMO_VN_TEE_BARCODE
 from pos_app.textfold import fold
 from tests.ui.conftest import sign_in
 from tests.ui.test_customers_screens import open_till, shopper_with_cart

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from hq.child_process import HQChild
-from pos_app.demo_store import DEMO_ASSOCIATES
+from pos_app.demo.store import DEMO_ASSOCIATES
 from sync.outbox_pusher import Backoff
 from tests.ui.conftest import sell_one_tee, sign_in
 from tests.waiting import WAIT_MS

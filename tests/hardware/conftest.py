@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.receipt import Receipt, build_receipt
+from pos_app.receipts.receipt import Receipt, build_receipt
 from tests.hardware.printer_sim import PtyPrinterSim, TcpPrinterSim
 from tests.hardware.receipt_sales import vn_sale
 from tests.pos_app.conftest import _template_dbs, clock, device_db  # noqa: F401

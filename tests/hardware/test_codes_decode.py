@@ -12,8 +12,8 @@ from PIL import Image, ImageOps
 
 from hardware.escpos_render import ReceiptRenderer
 from hardware.printer_settings import PrinterSettings
-from pos_app.receipt import build_receipt
-from pos_app.receipt_code import parse_sale_code, verify_sale_code
+from pos_app.receipts.receipt import build_receipt
+from pos_app.receipts.code import parse_sale_code, verify_sale_code
 from tests.hardware.escpos_decode import decode
 from tests.hardware.receipt_sales import vn_sale
 

@@ -15,7 +15,7 @@ from PIL import Image
 from hardware.codepages import UnencodableText
 from hardware.escpos_render import ReceiptRenderer, _stack, code128_escpos_data
 from hardware.printer_settings import PrinterSettings, SettingsError, resolve_geometry
-from pos_app.receipt_layout import (Align, BarcodeBlock, FeedBlock, QrBlock, RowBlock,
+from pos_app.receipts.layout import (Align, BarcodeBlock, FeedBlock, QrBlock, RowBlock,
                                     RuleBlock, Size, TextBlock, plain_text, receipt_blocks)
 from tests.hardware.escpos_decode import decode, preview
 

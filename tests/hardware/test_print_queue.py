@@ -16,7 +16,7 @@ from hardware.print_queue import JobKind, JobState, PrintQueue
 from hardware.printer import EscposPrinter
 from hardware.printer_settings import PrinterSettings
 from pos_app.db.engine import make_engine
-from pos_app.receipt_printing import PrintProblem
+from pos_app.receipts.printing import PrintProblem
 from pos_app.services.print_jobs import (JobStatus, PrintJobStore, ReceiptReader,
                                          receipt_job_id)
 from tests.hardware.escpos_decode import decode

@@ -10,7 +10,7 @@ import pytest
 from hardware.printer import EscposPrinter
 from hardware.printer_settings import PrinterSettings
 from hardware.printer_uri import PrinterUriError
-from pos_app.receipt_printing import PrintJob, PrintProblem
+from pos_app.receipts.printing import PrintJob, PrintProblem
 from tests.hardware.escpos_decode import decode
 from tests.waiting import PATIENT_IO_S, wait_for
 

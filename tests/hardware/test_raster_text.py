@@ -6,7 +6,7 @@ from PIL import Image, ImageChops, ImageDraw
 
 from hardware.raster_text import NORMAL_PX, RasterText, load_font
 from hardware.sample import ALPHABET_LOWER, ALPHABET_UPPER
-from pos_app.receipt_layout import Align, RowBlock, Size, TextBlock
+from pos_app.receipts.layout import Align, RowBlock, Size, TextBlock
 
 VIETNAMESE = [
     ALPHABET_LOWER, ALPHABET_UPPER,

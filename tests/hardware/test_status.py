@@ -8,7 +8,7 @@ from hardware.printer_uri import parse_printer_uri
 from hardware.status import is_status_byte, parse_status, read_status, realtime_pulse, \
     status_query
 from hardware.transports import open_transport
-from pos_app.receipt_printing import PrintProblem
+from pos_app.receipts.printing import PrintProblem
 from tests.waiting import PATIENT_IO_S
 
 

@@ -17,8 +17,9 @@ import pytest
 from hardware.printer_settings import PrinterSettings
 from hardware.printer_uri import (CupsTarget, FileTarget, PrinterUriError, SerialTarget,
                                   TcpTarget, UsbTarget, parse_printer_uri)
-from hardware.transports import (PrinterUnreachable, TransportUnavailable, open_transport)
-from pos_app.receipt_printing import PrintProblem
+from hardware.transport_base import PrinterUnreachable, TransportUnavailable
+from hardware.transports import open_transport
+from pos_app.receipts.printing import PrintProblem
 from tests.waiting import PATIENT_IO_S, wait_for
 
 

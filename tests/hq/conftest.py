@@ -3,7 +3,7 @@
 PostgreSQL: a fresh database `storeline_hq_test_<random>` on 127.0.0.1:5432 (user postgres,
 trust auth) per test, dropped afterwards; where no server answers, those cases are skipped
 with the reason printed. Device databases for real sales are copies of a demo store built
-once per session with pos_app.demo_store.load_demo.
+once per session with pos_app.demo.store.load_demo.
 """
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def hq_engine(db_url):
 def demo_device_templates(tmp_path_factory) -> dict[str, Path]:
     """Device databases of both demo stores (load_demo), built once; tests copy them."""
     from pos_app.db.engine import make_engine as make_device_engine
-    from pos_app.demo_store import load_demo
+    from pos_app.demo.store import load_demo
 
     root = tmp_path_factory.mktemp("device-templates")
     paths = {}

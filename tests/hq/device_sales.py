@@ -15,8 +15,8 @@ from sqlalchemy import text
 from pos_app.basket import Basket
 from pos_app.db.catalog_queries import find_by_sku
 from pos_app.db.engine import make_engine
-from pos_app.demo_catalog import demo_uuid
-from pos_app.demo_store import (DEMO_US_KIDS_SKU, DEMO_US_SILK_SKU, DEMO_US_TEE_SKU,
+from pos_app.demo.catalog import demo_uuid
+from pos_app.demo.store import (DEMO_US_KIDS_SKU, DEMO_US_SILK_SKU, DEMO_US_TEE_SKU,
                                 DEMO_VN_KIDS_SKU, DEMO_VN_SILK_SKU, DEMO_VN_TEE_SKU)
 from pos_app.services.checkout import complete_sale
 from pos_app.store_context import load_store_context, write_setting

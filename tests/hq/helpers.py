@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, insert, select
 
-from hq.db.models import Associate, Price, Product, Variant
+from hq.db.models.catalog import Price, Product, Variant
+from hq.db.models.organisation import Associate
 from hq.services import catalog
 from hq.services.enrolment import AuthenticatedDevice, create_enrolment_code, enrol
 from sync.protocol import GENESIS, OutboxEventIn, canonical_json, chain_hash

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from hq.api.app import create_app
 from hq.api.ratelimit import TokenBuckets
-from hq.db.models import Sale, StockMove
-from hq.demo_seed import seed_demo
+from hq.db.models.sales import Sale, StockMove
+from hq.demo.seed import seed_demo
 from tests.hq.device_sales import sell_on_device
 from tests.hq.helpers import chain_for, enrol_device, make_store, wire
 

@@ -346,7 +346,7 @@ def test_forwarded_headers_are_believed_only_from_a_trusted_proxy(tmp_path, monk
 # --- personal data stays out of the access log -------------------------------------------------
 def test_customer_search_terms_stay_out_of_the_access_log(tmp_path, monkeypatch, device_copy):
     from pos_app.db.engine import make_engine as make_device_engine
-    from pos_app.demo_store import DEMO_CUSTOMERS
+    from pos_app.demo.store import DEMO_CUSTOMERS
     from sync.hq_client import HQClient
     from sync.live_lookup import LiveLookup
 

@@ -7,12 +7,12 @@ from sqlalchemy import func, select
 
 from hq.api.app import create_app
 from hq.cli import main as hq_main
-from hq.db.models import ChangeLog, Store
+from hq.db.models.organisation import ChangeLog, Store
 from hq.services import catalog
 from hq.services.changes import changes
 from pos_app.auth import pin_key, verify_pin
 from pos_app.db import models as device_models
-from pos_app.demo_store import DEMO_ASSOCIATES
+from pos_app.demo.store import DEMO_ASSOCIATES
 from tests.hq.helpers import enrol_device
 
 # change entity -> the device table its `data` fills (pos_app/db/models.py)

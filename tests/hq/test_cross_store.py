@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from hq.api.app import create_app
-from hq.db.models import (ConsentRecord, CrossStoreWrite, Customer, CustomerNote,
-                          CustomerProfile, CustomerTask)
+from hq.db.models.customers import (ConsentRecord, Customer, CustomerNote, CustomerProfile,
+                                    CustomerTask)
+from hq.db.models.sales import CrossStoreWrite
 from hq.services.common import utc_iso
 from hq.services.ingest import ingest
 from sync.protocol import OutboxEventIn

@@ -8,8 +8,9 @@ import uuid
 import pytest
 from sqlalchemy import select, text
 
-from hq.db.models import (ConsentRecord, Customer, CustomerMerge, CustomerNote,
-                          CustomerProfile, CustomerTask, FeedState)
+from hq.db.models.customers import (ConsentRecord, Customer, CustomerMerge, CustomerNote,
+                                    CustomerProfile, CustomerTask)
+from hq.db.models.organisation import FeedState
 from hq.services import book, customer_events, ingest, lookups
 from sync.protocol import OutboxEventIn
 from tests.hq.helpers import STORE_ID, associate_id, enrol_device, make_store

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from hq.api.app import create_app
-from hq.db.models import Device, EnrolmentCode
+from hq.db.models.devices import Device, EnrolmentCode
 from hq.services.common import EnrolmentRefused
 from hq.services.enrolment import create_enrolment_code, enrol
 from tests.hq.helpers import make_store

@@ -6,7 +6,7 @@ import threading
 
 from sqlalchemy import func, select, text
 
-from hq.db.models import Event, JournalRecord, Sale, SaleLine, StockMove
+from hq.db.models.sales import Event, JournalRecord, Sale, SaleLine, StockMove
 from hq.services.ingest import ingest
 from sync.protocol import OutboxEventIn
 from tests.hq.helpers import OTHER_STORE_ID, chain_for, enrol_device, make_store

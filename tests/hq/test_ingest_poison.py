@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from hq.api.app import create_app
-from hq.db.models import Event, Sale
+from hq.db.models.sales import Event, Sale
 from hq.services.event_guard import _may_hold_unsafe, payload_json
 from hq.services.ingest import ingest
 from sync.protocol import OutboxEventIn, canonical_json, chain_hash, first_unsafe

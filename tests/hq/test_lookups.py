@@ -9,10 +9,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from hq.api.app import create_app
-from hq.db.models import AuditLog, StockMove
-from hq.demo_seed import seed_demo
+from hq.db.models.organisation import AuditLog
+from hq.db.models.sales import StockMove
+from hq.demo.seed import seed_demo
 from hq.services.common import utc_iso
-from pos_app.demo_store import DEMO_CUSTOMERS, DEMO_STORES, build_catalog
+from pos_app.demo.store import DEMO_CUSTOMERS, DEMO_STORES, build_catalog
 from tests.hq.helpers import enrol_device
 
 MAI = DEMO_CUSTOMERS["hcm"]  # Nguyễn Thị Mai, +84901234567, SLVN0000000001

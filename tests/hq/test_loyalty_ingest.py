@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import select
 
 from hq.api.app import create_app
-from hq.db.models import LoyaltyEntry
+from hq.db.models.customers import LoyaltyEntry
 from hq.services import catalog, ingest, loyalty
 from sync.protocol import GENESIS, OutboxEventIn, canonical_json, chain_hash
 from tests.hq.helpers import DeviceChain, STORE_ID, enrol_device, make_store, sale_doc

@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from hq.db.migrate import head_revision, upgrade
-from hq.db.models import Base
+from hq.db.models.base import Base
 
 
 def test_the_migrated_schema_matches_the_models_and_upgrading_twice_is_harmless(hq_engine):

@@ -17,16 +17,18 @@ from sqlalchemy import func, select, text
 from hq.api.app import create_app
 from hq.db.engine import make_engine
 from hq.db.migrate import upgrade
-from hq.db.models import (CartLine, ChangeLog, Customer, CustomerProfile, LoyaltyEntry,
-                          StockLevel, StockMove, StockOpening, StockPending, Store, Variant,
-                          WebOrder, WebOrderLine, WishlistItem)
-from hq.demo_orders import DEMO_NOW, GO_LIVE, PICKUP_CODE_ALPHABET
-from hq.demo_seed import seed_demo
+from hq.db.models.catalog import StockLevel, StockOpening, StockPending, Variant
+from hq.db.models.customers import CartLine, Customer, CustomerProfile, LoyaltyEntry, WishlistItem
+from hq.db.models.organisation import ChangeLog, Store
+from hq.db.models.sales import StockMove
+from hq.db.models.web_orders import WebOrder, WebOrderLine
+from hq.demo.orders import DEMO_NOW, GO_LIVE, PICKUP_CODE_ALPHABET
+from hq.demo.seed import seed_demo
 from hq.services import loyalty, orders, stock
 from hq.services.changes import changes
 from hq.services.common import ServiceError, utc_iso
 from hq.services.stock_publisher import StockPublisher
-from pos_app.demo_store import DEMO_CUSTOMERS, DEMO_STORES, DEMO_VN_TEE_SKU
+from pos_app.demo.store import DEMO_CUSTOMERS, DEMO_STORES, DEMO_VN_TEE_SKU
 from sync.protocol import GENESIS, PAYMENT_STATUSES, WEB_ORDER_STATUSES, OutboxEventIn, \
     canonical_json, chain_hash
 from tests.hq.helpers import PRICE, add_variant, enrol_device, make_store, sale_doc, wire

@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
 from hq.api.app import create_app
-from hq.db.models import AuditLog, FeedState
-from hq.demo_seed import seed_demo
+from hq.db.models.organisation import AuditLog, FeedState
+from hq.demo.seed import seed_demo
 from hq.services import book, ingest, recommendations
-from pos_app.demo_store import DEMO_STORES
+from pos_app.demo.store import DEMO_STORES
 from sync.protocol import OutboxEventIn
 from sync.protocol_customers import CustomerProfile
 from tests.hq.helpers import enrol_device

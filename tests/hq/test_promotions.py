@@ -9,8 +9,9 @@ import json
 import pytest
 from sqlalchemy import select, text
 
-from hq.db.models import Promotion, Store
-from hq.demo_seed import seed_demo
+from hq.db.models.catalog import Promotion
+from hq.db.models.organisation import Store
+from hq.demo.seed import seed_demo
 from hq.services.changes import changes
 from hq.services.promotions import (PromotionError, delete_promotion, publish_promotion,
                                     validated)

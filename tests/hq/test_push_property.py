@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from hq.db.models import Event, Sale
+from hq.db.models.sales import Event, Sale
 from hq.services.ingest import ingest
 from tests.hq.helpers import chain_for, enrol_device, make_store
 

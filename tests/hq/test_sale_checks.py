@@ -11,7 +11,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from hq.db.models import LoyaltyEntry, Product, Sale, SaleFlag, Store
+from hq.db.models.catalog import Product
+from hq.db.models.customers import LoyaltyEntry
+from hq.db.models.organisation import Store
+from hq.db.models.sales import Sale, SaleFlag
 from hq.services import catalog, promotions
 from hq.services.common import ServiceError, utc_iso
 from hq.services.ingest import ingest

@@ -19,8 +19,8 @@ from sqlalchemy import select, text
 from hq.api.app import create_app
 from hq.db.engine import make_engine
 from hq.db.migrate import upgrade
-from hq.db.models import FeedState, Store
-from hq.demo_seed import seed_demo
+from hq.db.models.organisation import FeedState, Store
+from hq.demo.seed import seed_demo
 from hq.services import catalog
 from hq.services.changes import changes
 from hq.services.enrolment import revoke

@@ -1,4 +1,4 @@
-"""Tests for pos_app.barcodes: what scans mean, and the messages staff see when they are wrong."""
+"""Tests for pos_app.scanning.barcodes: what scans mean, and the messages staff see when they are wrong."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum import ean
 
-from pos_app.barcodes import (
+from pos_app.scanning.barcodes import (
     ScanResult,
     VariableMeasureRule,
     default_rules_us,

@@ -11,11 +11,11 @@ from sqlalchemy import text
 from stdnum import ean
 
 from pos_app.auth import verify_pin
-from pos_app.barcodes import default_rules_us, default_rules_vn, gtin_lookup_keys, parse_scan
+from pos_app.scanning.barcodes import default_rules_us, default_rules_vn, gtin_lookup_keys, parse_scan
 from pos_app.db.catalog_queries import find_by_barcode, search_items
 from pos_app.db.engine import make_engine
-from pos_app.demo_customers import customer_search_text
-from pos_app.demo_store import (
+from pos_app.demo.customers import customer_search_text
+from pos_app.demo.store import (
     DEMO_MARKDOWN_ITEM_CODE,
     DEMO_ASSOCIATES,
     DEMO_CUSTOMERS,

@@ -11,10 +11,10 @@ from sqlalchemy import text
 
 from pos_app.money import Money
 from pos_app.pricing import TaxMode
-from pos_app.receipt import ReceiptError, build_receipt, local_time_of, mask_card_number
-from pos_app.receipt_code import verify_sale_code
-from pos_app.receipt_labels import LABELS, language_of, placeholders
-from pos_app.receipt_layout import (BarcodeBlock, QrBlock, RowBlock, TextBlock, fit_row,
+from pos_app.receipts.receipt import ReceiptError, build_receipt, local_time_of, mask_card_number
+from pos_app.receipts.code import verify_sale_code
+from pos_app.receipts.labels import LABELS, language_of, placeholders
+from pos_app.receipts.layout import (BarcodeBlock, QrBlock, RowBlock, TextBlock, fit_row,
                                     plain_text, receipt_blocks, wrap)
 from pos_app.store_context import write_setting
 from pos_app.tenders import TenderType

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from pos_app.receipt_code import (NotASaleCode, TamperedSaleCode, UnknownSale, make_sale_code,
+from pos_app.receipts.code import (NotASaleCode, TamperedSaleCode, UnknownSale, make_sale_code,
                                   parse_sale_code, verify_sale_code)
 from tests.hardware.receipt_sales import vn_sale
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pos_app.receipt_printing import PrintJob, PrintOutcome, PrintProblem, PrinterStatus
+from pos_app.receipts.printing import PrintJob, PrintOutcome, PrintProblem, PrinterStatus
 
 
 class _Receipt:  # PrintJob only reads receipt_no and is_copy for its label

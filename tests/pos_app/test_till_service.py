@@ -5,9 +5,9 @@ import pytest
 from stdnum import ean
 
 from pos_app.auth import Permission
-from pos_app.barcodes import price_check_digit
+from pos_app.scanning.barcodes import price_check_digit
 from pos_app.db.engine import make_engine
-from pos_app.demo_store import (DEMO_ASSOCIATES, DEMO_MARKDOWN_ITEM_CODE, DEMO_US_TEE_SKU,
+from pos_app.demo.store import (DEMO_ASSOCIATES, DEMO_MARKDOWN_ITEM_CODE, DEMO_US_TEE_SKU,
                                 DEMO_US_TEE_UPC, DEMO_VN_TEE_BARCODE, DEMO_VN_TEE_LABEL,
                                 DEMO_VN_TEE_SKU, load_demo)
 from pos_app.ports import SystemClock

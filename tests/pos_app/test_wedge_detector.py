@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pos_app.wedge_detector import KeyDecision, WedgeDetector, WedgeOutcome, WedgeSettings
+from pos_app.scanning.wedge_detector import KeyDecision, WedgeDetector, WedgeOutcome, WedgeSettings
 
 DEFAULT = WedgeSettings()
 

@@ -10,8 +10,8 @@ import pytest
 from pos_app.basket import Basket
 from pos_app.db.catalog_queries import find_by_sku
 from pos_app.db.engine import make_engine
-from pos_app.demo_catalog import demo_uuid
-from pos_app.demo_store import DEMO_VN_KIDS_SKU, DEMO_VN_TEE_SKU, load_demo
+from pos_app.demo.catalog import demo_uuid
+from pos_app.demo.store import DEMO_VN_KIDS_SKU, DEMO_VN_TEE_SKU, load_demo
 from pos_app.ports import SystemClock
 from pos_app.services.checkout import complete_sale
 from pos_app.store_context import load_store_context

@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from pos_app.db.catalog_queries import find_by_barcode, search_items
 from pos_app.db.engine import make_engine
-from pos_app.demo_store import DEMO_VN_SILK_SKU, DEMO_VN_TEE_BARCODE, DEMO_VN_TEE_SKU
+from pos_app.demo.store import DEMO_VN_SILK_SKU, DEMO_VN_TEE_BARCODE, DEMO_VN_TEE_SKU
 from sync.change_puller import read_cursor
 from sync.enrolment import AlreadyEnrolled, enrol_device, stored_credentials
 from sync.hq_client import HQClient, HQRejected

@@ -18,10 +18,10 @@ from sqlalchemy import select
 from hq.api.app import create_app
 from hq.db.engine import make_engine as make_hq_engine
 from hq.db.migrate import upgrade
-from hq.db.models import AuditLog
-from hq.demo_seed import seed_demo
+from hq.db.models.organisation import AuditLog
+from hq.demo.seed import seed_demo
 from hq.services.enrolment import create_enrolment_code, enrol
-from pos_app.demo_store import DEMO_CUSTOMERS, DEMO_VN_TEE_SKU
+from pos_app.demo.store import DEMO_CUSTOMERS, DEMO_VN_TEE_SKU
 from pos_app.store_context import write_setting
 from sync.hq_client import HQClient
 from sync.live_lookup import LIVE_TIMEOUT, OFFLINE_STOCK, LiveLookup

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from hq.db.engine import make_engine as make_hq_engine
 from hq.db.migrate import upgrade
-from hq.demo_seed import seed_demo
+from hq.demo.seed import seed_demo
 from hq.services.enrolment import create_enrolment_code
 from hq.services.promotions import delete_promotion, publish_promotion
 from pos_app.basket import Basket

@@ -7,8 +7,8 @@ from sqlalchemy.exc import IntegrityError
 
 import sync.change_apply
 from pos_app.db.catalog_queries import find_by_barcode, find_by_sku, search_items
-from pos_app.demo_catalog import demo_uuid
-from pos_app.demo_store import (
+from pos_app.demo.catalog import demo_uuid
+from pos_app.demo.store import (
     DEMO_VN_SILK_BARCODE, DEMO_VN_SILK_NAME, DEMO_VN_SILK_PRICE, DEMO_VN_SILK_SKU,
     DEMO_VN_TEE_SKU,
 )

@@ -16,14 +16,15 @@ from sqlalchemy import select, text
 
 from hq.db.engine import make_engine as make_hq_engine
 from hq.db.migrate import upgrade as upgrade_hq
-from hq.db.models import StockLevel, WebOrder, WebOrderLine
-from hq.demo_seed import seed_demo
+from hq.db.models.catalog import StockLevel
+from hq.db.models.web_orders import WebOrder, WebOrderLine
+from hq.demo.seed import seed_demo
 from hq.services import orders as hq_orders
 from hq.services.common import utc_iso
 from hq.services.enrolment import create_enrolment_code
 from pos_app.db.engine import make_engine
-from pos_app.demo_catalog import demo_uuid
-from pos_app.demo_store import DEMO_VN_TEE_SKU
+from pos_app.demo.catalog import demo_uuid
+from pos_app.demo.store import DEMO_VN_TEE_SKU
 from sync.change_puller import FeedError, bootstrap as pull_all, pull_once, read_cursor
 from sync.enrolment import enrol_device
 from sync.hq_client import HQClient

@@ -11,13 +11,13 @@ from sqlalchemy import text
 
 from hq.db.engine import make_engine as make_hq_engine
 from hq.db.migrate import upgrade
-from hq.demo_seed import seed_demo
+from hq.demo.seed import seed_demo
 from hq.services import catalog
 from hq.services.enrolment import create_enrolment_code
 from pos_app.db import migrate
 from pos_app.db.catalog_queries import find_by_barcode, search_items
 from pos_app.db.engine import make_engine
-from pos_app.demo_store import DEMO_ASSOCIATES
+from pos_app.demo.store import DEMO_ASSOCIATES
 from pos_app.store_context import (DEVICE_SECRET_SETTING, NotProvisioned, load_store_context,
                                    read_setting,
                                    write_setting)

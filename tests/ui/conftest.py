@@ -70,7 +70,7 @@ def drain_db(qtbot, app) -> None:
 
 def sell_one_tee(qtbot, sell):
     """Scan the demo tee and pay the exact amount in cash; returns the completed sale."""
-    from pos_app.demo_store import DEMO_VN_TEE_BARCODE
+    from pos_app.demo.store import DEMO_VN_TEE_BARCODE
     from pos_app.tenders import cash_payment
     from ui.scanner_filter import simulate_wedge_scan
 

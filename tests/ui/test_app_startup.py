@@ -11,7 +11,7 @@ from alembic import command
 
 from pos_app.db.engine import make_engine
 from pos_app.db.migrate import HEAD, _config
-from pos_app.demo_store import DEMO_VN_TEE_BARCODE, load_demo
+from pos_app.demo.store import DEMO_VN_TEE_BARCODE, load_demo
 from tests.waiting import WAIT_MS
 from ui.app import build_app
 from ui.theme import LayoutMode

@@ -11,7 +11,7 @@ import sqlite3
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from pos_app.demo_store import DEMO_ASSOCIATES, DEMO_CUSTOMERS
+from pos_app.demo.store import DEMO_ASSOCIATES, DEMO_CUSTOMERS
 from tests.ui.conftest import sell_one_tee, sign_in
 from tests.waiting import WAIT_MS
 from ui.scanner_filter import simulate_wedge_scan

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from hq.child_process import HQChild
-from pos_app.demo_store import DEMO_ASSOCIATES
+from pos_app.demo.store import DEMO_ASSOCIATES
 from pos_app.textfold import fold
 from tests.ui.conftest import sign_in
 from tests.waiting import PATIENT_HTTP, WAIT_MS

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 
 import hardware.print_queue as pq
 from hardware.printer_settings import PrinterSettings
-from pos_app.demo_store import DEMO_ASSOCIATES, DEMO_VN_TEE_BARCODE
+from pos_app.demo.store import DEMO_ASSOCIATES, DEMO_VN_TEE_BARCODE
 from pos_app.tenders import cash_payment
 from tests.hardware.escpos_decode import decode
 from tests.hardware.printer_sim import TcpPrinterSim

@@ -4,7 +4,7 @@ A real pseudo-terminal stands in for the display's serial port; the app is the r
 """
 from __future__ import annotations
 
-from pos_app.demo_store import DEMO_VN_SNEAKER_BARCODE, DEMO_VN_TEE_BARCODE
+from pos_app.demo.store import DEMO_VN_SNEAKER_BARCODE, DEMO_VN_TEE_BARCODE
 from pos_app.tenders import cash_payment
 from tests.hardware.printer_sim import PtyPrinterSim
 from tests.hardware.test_pole_display import screen

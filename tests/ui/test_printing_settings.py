@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 from PySide6.QtCore import Qt
 
-from pos_app.demo_store import DEMO_ASSOCIATES
+from pos_app.demo.store import DEMO_ASSOCIATES
 from tests.hardware.escpos_decode import decode
 from tests.ui.conftest import sign_in
 from tests.ui.test_printing import (printer_sim, printing_app, quick_retries,  # noqa: F401

@@ -13,7 +13,7 @@ import sqlite3
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from pos_app.demo_store import (DEMO_ASSOCIATES, DEMO_VN_SILK_PRICE,
+from pos_app.demo.store import (DEMO_ASSOCIATES, DEMO_VN_SILK_PRICE,
                                 DEMO_VN_TEE_BARCODE, DEMO_VN_TEE_PRICE, DEMO_VN_TEE_SKU)
 from pos_app.journal import GENESIS, chain_hash
 from tests.ui.conftest import drain_db, sign_in

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
-from pos_app.wedge_detector import WedgeSettings
+from pos_app.scanning.wedge_detector import WedgeSettings
 from ui.scanner_filter import WedgeScannerFilter, simulate_wedge_scan
 
 CODE = "4006381333931"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QPushButton, QStyleOptionViewItem
 
-from pos_app.demo_store import (DEMO_ASSOCIATES, DEMO_VN_KIDS_BARCODE, DEMO_VN_SNEAKER_BARCODE,
+from pos_app.demo.store import (DEMO_ASSOCIATES, DEMO_VN_KIDS_BARCODE, DEMO_VN_SNEAKER_BARCODE,
                                 DEMO_VN_TEE_BARCODE)
 from tests.ui.conftest import sign_in
 from tests.waiting import WAIT_MS
@@ -61,7 +61,7 @@ def test_sell_screen_screenshot(qtbot, make_app, shots_dir, layout, lang):
 
 
 def test_us_store_formats_dollars_and_sales_tax(qtbot, make_app, shots_dir):
-    from pos_app.demo_store import DEMO_US_TEE_PRICE, DEMO_US_TEE_UPC
+    from pos_app.demo.store import DEMO_US_TEE_PRICE, DEMO_US_TEE_UPC
 
     app = make_app("nyc", "counter", "en")
     sell = app.window.sell

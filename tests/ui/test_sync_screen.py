@@ -5,7 +5,7 @@ import sqlite3
 
 from PySide6.QtCore import Qt
 
-from pos_app.demo_store import DEMO_ASSOCIATES
+from pos_app.demo.store import DEMO_ASSOCIATES
 from tests.ui.conftest import sell_one_tee, sign_in
 from tests.waiting import WAIT_MS
 

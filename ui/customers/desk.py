@@ -24,7 +24,7 @@ from sqlalchemy import Engine, text
 from pos_app.catalog import SellableItem
 from pos_app.db import catalog_queries
 from pos_app.services.clienteling import ClienteleService
-from pos_app.receipt_code import NotASaleCode, parse_sale_code
+from pos_app.receipts.code import NotASaleCode, parse_sale_code
 from pos_app.store_context import StoreContext
 if TYPE_CHECKING:
     from sync.hq_client import HQClient
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from sync.protocol import CustomerSummary
     from sync.protocol_customers import CustomerProfile, CustomerSummaryRef
 
-# Loyalty cards are "SL" + country + digits (pos_app.demo_customers); receipts carry "SLR1:".
+# Loyalty cards are "SL" + country + digits (pos_app.demo.customers); receipts carry "SLR1:".
 _LOYALTY_CARD = re.compile(r"^SL[A-Z]{2}\d{6,}$")
 
 

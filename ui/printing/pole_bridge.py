@@ -2,7 +2,7 @@
 running total; after the sale, the total and the change; between customers, the store name.
 
 Why: the shopper should see what was rung up without leaning over the counter (issue 4,
-item 9). The display speaks the store's language like the receipt (pos_app.receipt_labels),
+item 9). The display speaks the store's language like the receipt (pos_app.receipts.labels),
 folded to ASCII by hardware/pole_display.py. Writing to it is I/O, so it happens on the I/O
 pool, and only the latest state is sent: a burst of scans costs one write, never a queue of
 stale ones, and a dead display never slows the Sell screen.
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from pos_app.receipt_labels import label, language_of
+from pos_app.receipts.labels import label, language_of
 
 if TYPE_CHECKING:
     from hardware.pole_display import PoleDisplay

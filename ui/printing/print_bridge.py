@@ -23,8 +23,8 @@ from sqlalchemy import Engine
 from hardware.print_job_view import JobView
 from hardware.print_queue import PrintQueue
 from pos_app.ports import ReceiptPrinter, SystemClock
-from pos_app.receipt import Receipt
-from pos_app.receipt_printing import PrinterStatus
+from pos_app.receipts.receipt import Receipt
+from pos_app.receipts.printing import PrinterStatus
 from pos_app.services.checkout import CompletedSale
 from pos_app.services.print_jobs import PrintJobStore, ReceiptReader, receipt_job_id
 from pos_app.store_context import StoreContext, read_setting, write_setting

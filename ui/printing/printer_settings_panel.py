@@ -22,7 +22,7 @@ from hardware.printer import EscposPrinter
 from hardware.printer_settings import PrinterSettings, TextMode
 from hardware.printer_uri import parse_printer_uri
 from hardware.sample import sample_receipt
-from pos_app.receipt_printing import PrintJob, PrintOutcome, PrinterStatus
+from pos_app.receipts.printing import PrintJob, PrintOutcome, PrinterStatus
 from ui.printing.print_bridge import PrintBridge
 from ui.printing.wording import PrintWording
 from ui.services import AppServices

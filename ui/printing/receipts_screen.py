@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QBoxLayout, QHBoxLayout, QHead
                                QVBoxLayout, QWidget)
 
 from hardware.print_job_view import JobState, JobView
-from pos_app.receipt import local_time_of
+from pos_app.receipts.receipt import local_time_of
 from pos_app.services.receipts_query import ReceiptRow
 from ui.printing.receipt_preview import ReceiptPreview
 from ui.printing.wording import PrintWording

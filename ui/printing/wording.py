@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from hardware.print_job_view import JobKind, JobState, JobView
-from pos_app.receipt_printing import PrintProblem, PrinterStatus
+from pos_app.receipts.printing import PrintProblem, PrinterStatus
 
 
 class PrintWording(QObject):

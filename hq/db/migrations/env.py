@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from hq.db.models import Base
+from hq.db.models.base import Base
 
 config = context.config
 connection = config.attributes.get("connection")

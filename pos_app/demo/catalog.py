@@ -1,13 +1,13 @@
-"""Rows of a demo catalog, made by code from pos_app.demo_words: products, variants, barcodes
+"""Rows of a demo catalog, made by code from pos_app.demo.words: products, variants, barcodes
 and prices, as plain tuples ready for `executemany`.
 
 Why: the demo store must be a believable fashion and footwear shop of a few thousand SKUs,
 identical on every machine (tests rely on it), and quick to write. A seeded `random.Random`
 makes the choices; ids are UUIDv5 of the store and SKU, so HQ or a second device that builds
 the same demo gets the same ids. Barcodes are valid EAN-13 (Vietnam: GS1 prefix 893; US:
-UPC-A kept as a zero-padded 13-digit GTIN, the form pos_app.barcodes looks up).
+UPC-A kept as a zero-padded 13-digit GTIN, the form pos_app.scanning.barcodes looks up).
 
-Pure code, no database: safe on any thread (called by pos_app.demo_store on the database
+Pure code, no database: safe on any thread (called by pos_app.demo.store on the database
 worker, and by tests).
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from pos_app.barcodes import ean13_with_check_digit
-from pos_app.demo_words import (
+from pos_app.scanning.barcodes import ean13_with_check_digit
+from pos_app.demo.words import (
     BRANDS_BY_CATEGORY_EN,
     BRANDS_BY_CATEGORY_VI,
     BRANDS_EN,
@@ -78,7 +78,7 @@ def sku_for(style_code: str, colour_code: str, size: str | None) -> str:
 
 @dataclass
 class CatalogRows:
-    """Tuples in the column order of the INSERTs in pos_app.demo_store."""
+    """Tuples in the column order of the INSERTs in pos_app.demo.store."""
 
     products: list[tuple] = field(default_factory=list)  # pk,id,style,name,brand,cat,tax,active
     variants: list[tuple] = field(default_factory=list)  # pk,id,product_pk,sku,size,colour,act.

@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-from pos_app.receipt import Receipt
+from pos_app.receipts.receipt import Receipt
 
 
 class PrintProblem(str, Enum):

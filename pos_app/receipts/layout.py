@@ -25,8 +25,8 @@ from babel.dates import format_datetime
 
 from pos_app.money import Money
 from pos_app.pricing import TaxMode
-from pos_app.receipt import Receipt, ReceiptLine
-from pos_app.receipt_labels import label
+from pos_app.receipts.receipt import Receipt, ReceiptLine
+from pos_app.receipts.labels import label
 from pos_app.tenders import TenderType
 
 

@@ -3,12 +3,12 @@
 Why: the printed receipt (hardware/escpos_render.py), the on-screen preview (ui) and later
 the e-receipt must say the same thing, so they all start from one immutable `Receipt` built
 from the committed sale in the device database. It holds facts (money as `Money`, local time,
-names), never printer commands; `pos_app.receipt_layout` turns it into a list of typed blocks
+names), never printer commands; `pos_app.receipts.layout` turns it into a list of typed blocks
 that any output can draw.
 
 A receipt is built only after the sale's transaction committed (DESIGN.md §3: nothing is
 printed before that commit); its QR code carries a tamper-evident sale code
-(`pos_app.receipt_code`) made from the sale's journal hash. A reprint is the same receipt
+(`pos_app.receipts.code`) made from the sale's journal hash. A reprint is the same receipt
 with `is_copy=True`, which prints "COPY".
 
 `build_receipt` reads the database: call it on the database worker (or the print worker with
@@ -26,8 +26,8 @@ from sqlalchemy import Connection, text
 from pos_app.loyalty import LoyaltyError, merchandise_of, points_for, points_in_reference
 from pos_app.money import Money
 from pos_app.pricing import TaxMode
-from pos_app.receipt_code import make_sale_code
-from pos_app.receipt_labels import LABELS, language_of
+from pos_app.receipts.code import make_sale_code
+from pos_app.receipts.labels import LABELS, language_of
 from pos_app.store_context import read_setting
 from pos_app.tenders import TenderType
 
@@ -86,7 +86,7 @@ class TenderLine:
 class Receipt:
     """Everything a receipt says, in the store's currency, locale and language."""
 
-    language: str  # "en" | "vi": the wording (pos_app.receipt_labels)
+    language: str  # "en" | "vi": the wording (pos_app.receipts.labels)
     locale: str  # the store's locale: money formatting ("199.000 ₫", "$19.99")
     store_code: str
     store_name: str
@@ -106,7 +106,7 @@ class Receipt:
     total: Money
     tenders: tuple[TenderLine, ...]
     change: Money
-    sale_code: str  # the QR payload, see pos_app.receipt_code
+    sale_code: str  # the QR payload, see pos_app.receipts.code
     footer_lines: tuple[str, ...] = ()
     customer_name: str | None = None
     loyalty_lines: tuple[tuple[str, str], ...] = ()  # (label, value): filled by loyalty issues

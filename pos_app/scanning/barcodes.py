@@ -31,7 +31,7 @@ from biip.symbology import GS1Symbology, SymbologyIdentifier
 from biip.upc import Upc
 from stdnum import ean
 
-from pos_app.barcode_rules import VariableMeasureRule, default_rules_us, default_rules_vn
+from pos_app.scanning.barcode_rules import VariableMeasureRule, default_rules_us, default_rules_vn
 
 __all__ = ["ScanResult", "VariableMeasureRule", "default_rules_us", "default_rules_vn",
            "ean13_with_check_digit", "gtin_lookup_keys", "parse_scan", "price_check_digit"]

@@ -4,7 +4,7 @@ Saigon, English for New York), sizes, tastes and consents.
 Why: the customer 360° screen, BOPIS and recommendations need shoppers who look real: a
 Vietnamese address reads "18 Nguyễn Huệ, Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh", a New
 York one "141 Mercer Street, Apt 4C, New York, NY 10012". Sizes and tastes are drawn first and
-then *drive* the demo purchases (hq/demo_orders.py), so the profile, the order history and
+then *drive* the demo purchases (hq/demo/orders.py), so the profile, the order history and
 the recommendations agree. Every street, person and number is made up.
 
 Pure code, seeded `random.Random` given by the caller: safe on any thread.
@@ -78,7 +78,7 @@ CHANNELS = ("web", "web", "web", "store")
 
 @dataclass(frozen=True)
 class Taste:
-    """What a shopper wears and likes; `sizes` keys are item kinds (hq/demo_orders.py)."""
+    """What a shopper wears and likes; `sizes` keys are item kinds (hq/demo/orders.py)."""
 
     sizes: dict[str, str]
     categories: tuple[str, ...]  # favourite categories, best first

@@ -1,7 +1,7 @@
 """Word lists for the demo stores and the benchmark generator: product types, colours, sizes,
 brands and people's names, in Vietnamese and English.
 
-Why: the demo store (pos_app.demo_store) and the 1M-row benchmark database (bench/generate.py)
+Why: the demo store (pos_app.demo.store) and the 1M-row benchmark database (bench/generate.py)
 must look like a real fashion and footwear shop -- Vietnamese names with diacritics, realistic
 prices -- without downloading anything. Everything is built by code from these small tables.
 All names of brands, people, streets and e-mail domains are made up (e-mails use the reserved

@@ -13,8 +13,8 @@ import random
 import re
 from dataclasses import dataclass
 
-from pos_app.demo_catalog import demo_uuid
-from pos_app.demo_words import (
+from pos_app.demo.catalog import demo_uuid
+from pos_app.demo.words import (
     AREA_CODES_US,
     EMAIL_DOMAINS,
     FAMILY_VI,

@@ -2,11 +2,11 @@
 history, profiles, loyalty ledgers, online carts and wishlists, written in bulk, and the
 store's feed entities "web_order" (open pickups) and "stock" (on hand per variant).
 
-Why a module of its own: hq/demo_seed.py writes the catalog and the people; this turns them
-into the shoppers' history (hq/demo_orders.py, hq/demo_clienteling.py) and writes it with one
+Why a module of its own: hq/demo/seed.py writes the catalog and the people; this turns them
+into the shoppers' history (hq/demo/orders.py, hq/demo/clienteling.py) and writes it with one
 multi-row INSERT per table (tests seed often: well under a second for both stores).
 
-Takes the demo builders' plain rows (pos_app.demo_store/demo_catalog/demo_customers) as
+Takes the demo builders' plain rows (pos_app.demo.store/demo_catalog/demo_customers) as
 arguments, so hq never imports pos_app here. Runs on the seed's thread and transaction.
 """
 from __future__ import annotations
@@ -16,14 +16,14 @@ from datetime import timedelta
 
 from sqlalchemy import Connection, Table, insert
 
-from hq.db.models import (CartLine, CustomerProfile, LoyaltyEntry, WebOrder, WebOrderLine,
-                          WishlistItem)
-from hq.demo_clienteling import cart_rows, loyalty_rows, profile_row, wishlist_rows
-from hq.demo_orders import (DEMO_NOW, HISTORY_START, Item, Market, OrderMaker, Shopper)
-from hq.demo_people import draw_consents, draw_taste, us_address, vn_address
+from hq.db.models.customers import CartLine, CustomerProfile, LoyaltyEntry, WishlistItem
+from hq.db.models.web_orders import WebOrder, WebOrderLine
+from hq.demo.clienteling import cart_rows, loyalty_rows, profile_row, wishlist_rows
+from hq.demo.orders import (DEMO_NOW, HISTORY_START, Item, Market, OrderMaker, Shopper)
+from hq.demo.people import draw_consents, draw_taste, us_address, vn_address
 from hq.services import orders, stock
 
-# The demo catalogs' tax codes of children's items (pos_app.demo_catalog._tax_code).
+# The demo catalogs' tax codes of children's items (pos_app.demo.catalog._tax_code).
 KIDS_TAX_CODES = frozenset({"VAT8", "EXEMPT"})
 APPAREL_SIZES = frozenset({"XS", "S", "M", "L", "XL"})
 ORDER_PREFIX = {"VND": "VN", "USD": "US"}

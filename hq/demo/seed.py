@@ -4,7 +4,7 @@ Why: HQ IT loads the demo company, makes an enrolment code, and a new tablet boo
 same store a `pos-app` demo database holds: same ids (UUIDv5 of store and SKU), names, prices,
 barcodes, associates with their argon2 PIN hashes, and customers (made searchable for the live
 look-ups), plus an opening stock balance per variant (`stock_openings`) so that stock look-ups
-show realistic numbers, and the omnichannel side (hq/demo_omnichannel.py): the shoppers' web
+show realistic numbers, and the omnichannel side (hq/demo/omnichannel.py): the shoppers' web
 orders, in-store history, open pickups, profiles, loyalty ledgers, online carts and wishlists,
 with each store's open pickups and stock on hand published to its feed. Idempotent: a store
 already at HQ is left as it is (one seeded before the omnichannel tables existed gets that
@@ -23,9 +23,11 @@ from dataclasses import asdict
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from hq.db.models import StockOpening, Store, WebOrder
-from hq.demo_omnichannel import seed_omnichannel
-from hq.demo_orders import GO_LIVE
+from hq.db.models.catalog import StockOpening
+from hq.db.models.organisation import Store
+from hq.db.models.web_orders import WebOrder
+from hq.demo.omnichannel import seed_omnichannel
+from hq.demo.orders import GO_LIVE
 from hq.services import catalog, lookups, promotions
 from hq.services.common import utc_iso
 
@@ -34,8 +36,8 @@ def seed_demo(engine: Engine) -> list[str]:
     """Write the demo stores that are missing; returns the codes of the stores written."""
     # demo data only; the service never imports pos_app at runtime
     from pos_app.auth import hash_pin, min_pin_length
-    from pos_app.demo_customers import demo_customers
-    from pos_app.demo_store import (DEMO_ASSOCIATES, DEMO_CUSTOMERS, DEMO_MARKDOWN_ITEM_CODE,
+    from pos_app.demo.customers import demo_customers
+    from pos_app.demo.store import (DEMO_ASSOCIATES, DEMO_CUSTOMERS, DEMO_MARKDOWN_ITEM_CODE,
                                     DEMO_STORES, build_catalog, demo_uuid)
 
     written = []
@@ -90,7 +92,7 @@ def _write_catalog(conn: Connection, sid: str, rows, plu_code: str, tee) -> None
         "id": r[1], "product_id": product_ids[r[2]], "sku": r[3], "size": r[4],
         "colour": r[5], "active": r[6]} for r in rows.variants], sid)
     barcodes = [{"code": code, "variant_id": variant_ids[vpk]} for code, vpk in rows.barcodes]
-    # The markdown-label code of the tee, as the device demo adds it (pos_app.demo_store).
+    # The markdown-label code of the tee, as the device demo adds it (pos_app.demo.store).
     tee_sku = f"{tee.style_code}-{tee.first_colour}-{tee.first_size}"
     tee_id = next(r[1] for r in rows.variants if r[3] == tee_sku)
     barcodes.append({"code": plu_code, "variant_id": tee_id})

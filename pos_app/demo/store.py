@@ -7,7 +7,7 @@ PINs and a few hundred customers. One database is one device is one store: `load
 one store and refuses to put a second one into the same file.
 
 The constants below are the documented fixed items that tests and the README can rely on;
-everything else is seeded and deterministic (pos_app.demo_catalog, pos_app.demo_customers).
+everything else is seeded and deterministic (pos_app.demo.catalog, pos_app.demo.customers).
 
 Runs on the database worker (or a test, the benchmark generator): it writes the database in
 one transaction with plain `executemany` INSERTs and hashes PINs (argon2, slow on purpose).
@@ -21,11 +21,11 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import Connection, Engine
 
 from pos_app.auth import Role, hash_pin, min_pin_length
-from pos_app.barcodes import default_rules_us, default_rules_vn, ean13_with_check_digit
+from pos_app.scanning.barcodes import default_rules_us, default_rules_vn, ean13_with_check_digit
 from pos_app.db import migrate
 from pos_app.db.catalog_queries import index_variants
-from pos_app.demo_catalog import CatalogBuilder, FixedProduct, add_seeded_catalog, demo_uuid
-from pos_app.demo_customers import DemoCustomer, customer_search_text, demo_customers
+from pos_app.demo.catalog import CatalogBuilder, FixedProduct, add_seeded_catalog, demo_uuid
+from pos_app.demo.customers import DemoCustomer, customer_search_text, demo_customers
 from pos_app.store_context import read_setting, write_setting
 
 # --- fixed items: Storeline Saigon Centre ("hcm") ---------------------------------------------

@@ -1,7 +1,7 @@
 """Per-store rules for in-store variable-measure labels (scale labels with price or weight).
 
 Why a module of its own: the store's settings hold these rules and are loaded at launch; the
-parser in `pos_app.barcodes` needs biip, which is slow to import, and is loaded on the
+parser in `pos_app.scanning.barcodes` needs biip, which is slow to import, and is loaded on the
 database worker after launch (see TillService.warm_up). This module needs only the standard
 library. Pure: safe on any thread.
 """

@@ -3,7 +3,7 @@
 Why: clienteling shows a shopper's purchases across the web and every store, BOPIS needs
 orders waiting in each store, recommendations need real baskets. Orders are built from the
 store's real demo catalog (variant ids, SKUs, names, prices, tax codes), in the shopper's
-sizes and favourite categories (hq/demo_people.py), and sized so that the points they earn
+sizes and favourite categories (hq/demo/people.py), and sized so that the points they earn
 put the shopper exactly in the tier the clienteling book already gives them
 (hq/services/loyalty.py: 1 point per 10,000 VND / per $1 of merchandise, tiers by lifetime
 earned points).
@@ -15,7 +15,7 @@ stock ledger starts clean); web deliveries ship from the web warehouse, not a st
 pickups (processing, ready_for_pickup) were placed in the days before DEMO_NOW and are still
 on the store's shelves.
 
-Pure code (rows as dicts, no database): safe on any thread; hq/demo_seed.py writes them.
+Pure code (rows as dicts, no database): safe on any thread; hq/demo/seed.py writes them.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from hq.demo_people import GUEST_NAMES, Taste
+from hq.demo.people import GUEST_NAMES, Taste
 from hq.services.common import utc_iso
 from hq.services.loyalty import points_for, tier_band
 

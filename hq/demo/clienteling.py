@@ -7,7 +7,7 @@ the ledger's sum and the tier follows from the earned points (hq/services/loyalt
 the favourite brands are the ones the shopper bought most; cart and wishlist items come in the
 shopper's sizes and favourite categories, so "add to basket" picks the right variant.
 
-Pure code (rows as dicts): safe on any thread; hq/demo_seed.py writes the rows.
+Pure code (rows as dicts): safe on any thread; hq/demo/seed.py writes the rows.
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import random
 from collections import Counter
 from datetime import datetime, timedelta
 
-from hq.demo_orders import DEMO_NOW, Item, Market, OrderMaker, Shopper, omni_uuid
-from hq.demo_people import Consents
+from hq.demo.orders import DEMO_NOW, Item, Market, OrderMaker, Shopper, omni_uuid
+from hq.demo.people import Consents
 from hq.services.common import utc_iso
 from hq.services.loyalty import EARN, REDEEM, WELCOME, points_for
 
