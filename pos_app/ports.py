@@ -2,7 +2,7 @@
 
 `hardware/` implements ReceiptPrinter, CashDrawer and PaymentTerminal; the composition root
 (ui/app.py) plugs them in. The printer's job, status and outcome types live in
-pos_app.receipt_printing.
+pos_app.receipts.printing.
 """
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from pos_app.receipt_printing import PrintJob, PrintOutcome, PrinterStatus
+    from pos_app.payments.terminal import TerminalResult
+    from pos_app.receipts.printing import PrintJob, PrintOutcome, PrinterStatus
 
 
 class Clock(Protocol):
@@ -48,7 +49,23 @@ class CashDrawer(Protocol):
 
 
 class PaymentTerminal(Protocol):
-    def authorise(self, amount_minor: int, currency: str, reference: str) -> dict: ...
+    """A card terminal integrated with the till (hardware/terminals/; types in
+    pos_app.payments.terminal). Every call blocks on the network for at most the terminal's
+    timeouts: a worker thread, never the UI thread. None raises for terminal trouble: every
+    failure is a TerminalResult (UNREACHABLE, BUSY, UNKNOWN, ...). `intent_id` is the payment
+    intent's id, written durably before `pay` is called: the terminal's transaction is named
+    by it, so `status(intent_id)` finds it after a lost answer."""
+
+    def pay(self, intent_id: str, amount: int, currency: str) -> TerminalResult: ...
+
+    def abort(self, intent_id: str) -> None: ...  # cancel a `pay` in progress (any thread)
+
+    def status(self, intent_id: str) -> TerminalResult: ...
+
+    def reverse(self, intent_id: str, original: TerminalResult) -> TerminalResult: ...
+
+    def refund(self, refund_id: str, original: TerminalResult, amount: int
+               ) -> TerminalResult: ...
 
 
 # No HQClient port here: pos_app never calls HQ. sync/ drives the exchange itself (it reads the

@@ -26,6 +26,12 @@ class TenderType(str, Enum):
     LOYALTY_POINTS = "loyalty"  # the same member under its older name
 
 
+# Tenders whose money moves outside the till: each goes through a payment intent
+# (pos_app/payments/intents.py) written before the request leaves.
+EXTERNAL_TENDERS = frozenset({TenderType.CARD, TenderType.QR_TRANSFER, TenderType.GIFT_CARD,
+                              TenderType.STORE_CREDIT})
+
+
 class TenderError(ValueError):
     """A payment was refused; the message is shown to the cashier as is."""
 

@@ -34,6 +34,7 @@ from pos_app.store_context import (HQ_URL_KEY, NotProvisioned, load_store_contex
                                    read_setting, write_setting)
 from pos_app.scanning.wedge_detector import WedgeSettings
 from ui.i18n import install_language
+from ui.payments.terminal_setting import CARD_TERMINAL_SETTING
 from ui.printing.pole_bridge import POLE_DISPLAY_SETTING, PoleDisplayBridge
 from ui.printing.print_bridge import PrintBridge, load_printer_settings, save_printer_settings
 from ui.scanner_filter import WedgeScannerFilter
@@ -45,6 +46,7 @@ from ui.theme import LayoutMode, apply_theme
 if TYPE_CHECKING:
     from hardware.printer_settings import PrinterSettings
     from ui.customers.desk import CustomerDesk
+    from ui.payments.payment_desk import PaymentDesk
     from ui.sync_bridge import SyncBridge
 
 
@@ -134,9 +136,12 @@ def build_app(db_path: Path, *, layout: LayoutMode, lang: str | None, demo_store
         services.sync_now = sync.sync_now
         services.sync_status = lambda: sync.last
     services.customers = _customer_desk(ctx, reader, writer, enrolled)
+    services.payments = _payment_desk(tasks, writer, reader)
     window = MainWindow(services)
     tasks.run_db(till.warm_up)
     printing.start()  # resumes receipts a crash or a close left unprinted
+    # card payments a crash left open end voided (or failed) before the first sale
+    services.payments.resolve_open(window.show_payment_resolutions)
     pole = (PoleDisplayBridge(window.sell, pole_setting["uri"], pole_setting.get("columns", 20))
             if pole_setting else None)
     if sync is not None:
@@ -155,6 +160,26 @@ def build_app(db_path: Path, *, layout: LayoutMode, lang: str | None, demo_store
     gc.collect()
     gc.freeze()
     return App(qt, services, window, scanner, (writer, reader), sync, printing, pole)
+
+
+def _payment_desk(tasks: TaskManager, writer, reader) -> "PaymentDesk":
+    """The till's payment authorisers: the card terminal when one is set up (its settings
+    are kept in the database; hardware/terminals/ loads only then)."""
+    from pos_app.payments.intents import IntentStore
+    from ui.payments.payment_desk import PaymentDesk
+
+    desk = PaymentDesk(tasks, IntentStore(writer, reader, SystemClock()))
+    with writer.connect() as conn:
+        terminal = read_setting(conn, CARD_TERMINAL_SETTING)
+    if terminal:
+        from hardware.terminals.adyen_terminal import AdyenTerminal
+        from hardware.terminals.terminal_settings import TerminalSettings
+        from pos_app.payments.authorisation import TerminalAuthoriser
+        from pos_app.tenders import TenderType
+
+        desk.set_authoriser(TenderType.CARD, TerminalAuthoriser(
+            AdyenTerminal(TerminalSettings.from_dict(terminal))))
+    return desk
 
 
 def _customer_desk(ctx, reader, writer, enrolled: bool) -> "CustomerDesk":

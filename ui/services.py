@@ -19,6 +19,7 @@ from ui.theme import LayoutMode
 
 if TYPE_CHECKING:
     from ui.customers.desk import CustomerDesk
+    from ui.payments.payment_desk import PaymentDesk
     from ui.printing.print_bridge import PrintBridge
 
 
@@ -33,6 +34,7 @@ class AppServices:
     sync_status: Callable[[], object] | None = None  # the last sync.status.SyncStatus
     printing: "PrintBridge | None" = None  # the receipt printer's queue (ui/printing)
     customers: "CustomerDesk | None" = None  # clienteling: live look-ups + use cases
+    payments: "PaymentDesk | None" = None  # intents and authorisers (ui/payments)
 
     def money(self, minor: int) -> str:
         """Format an amount of the store's currency for the store's locale (Babel)."""

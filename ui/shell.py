@@ -343,6 +343,12 @@ class MainWindow(QMainWindow):
             self.tr("Offline: HQ sync is not set up · sales kept on this device, waiting to sync: %1")
             .replace("%1", str(pending)))
 
+    def show_payment_resolutions(self, resolved) -> None:
+        """Start-up: the payments a crash interrupted, and what became of them (UI thread)."""
+        from ui.payments.recovery_report import report
+
+        self.payment_report = report(self, self.services, resolved)
+
     def show_sync_status(self, status) -> None:
         """Render a sync.status.SyncStatus (UI thread): online/offline, waiting, last sync."""
         if status is None:

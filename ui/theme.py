@@ -39,10 +39,10 @@ QPushButton[role="nav"]:checked { background: rgba(255,255,255,0.18); color: whi
 #NavRail { background: #17344d; }
 #NavRail QLabel { color: #dfe8f1; }
 QLineEdit { min-height: %(target)dpx; padding: 2px 8px; border: 1px solid #b9c4d0; border-radius: 6px; background: white; }
-#Banner[level="error"] { background: #fde7e6; color: %(danger)s; border: 1px solid %(danger)s; border-radius: 6px; padding: 8px; margin: 2px 0; }
+#Banner[level="error"], #PaymentMessage[level="error"] { background: #fde7e6; color: %(danger)s; border: 1px solid %(danger)s; border-radius: 6px; padding: 8px; margin: 2px 0; }
 #Banner[level="none"] { background: transparent; border: 1px solid transparent; }
-#Banner[level="info"] { background: #e7f1fb; color: %(primary)s; border: 1px solid #9cc2e5; border-radius: 6px; padding: 8px; margin: 2px 0; }
-#TotalValue { font-size: %(total)dpx; font-weight: bold; }
+#Banner[level="info"], #PaymentMessage[level="info"] { background: #e7f1fb; color: %(primary)s; border: 1px solid #9cc2e5; border-radius: 6px; padding: 8px; margin: 2px 0; }
+#TotalValue, #DueValue { font-size: %(total)dpx; font-weight: bold; }
 #StatusBar { background: #e9eef3; border-top: 1px solid #d3dbe4; }
 #StatusBar QLabel { font-size: %(small)dpx; }
 #TotalLabel { font-size: %(base)dpx; }

@@ -203,6 +203,27 @@ class PaymentRow(Base):
     auth_code: Mapped[str | None] = mapped_column(String(32))
 
 
+class PaymentIntentRow(Base):
+    """An external authorisation (card, VietQR, gift card, store credit), written before its
+    request leaves the till, and what became of it: pending, approved, unknown, attached (to
+    its committed sale), voided or failed (pos_app/payments/intents.py)."""
+
+    __tablename__ = "payment_intents"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sale_id: Mapped[str] = mapped_column(String(36), index=True)
+    tender: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    state: Mapped[str] = mapped_column(String(16))
+    result: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    basket: Mapped[str | None] = mapped_column(Text)
+    associate_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (Index("ix_payment_intents_state", "state", "created_at"),)
+
+
 class JournalEntry(Base):
     """Gapless, hash-chained record of every sale on this device (DESIGN.md §3)."""
 

@@ -2,7 +2,9 @@
 
 Why: DESIGN.md §3 — nothing is printed or shown as done before this commit, and a crash at any
 moment leaves either the whole sale (sale, lines, payments, journal record, outbox event, audit
-rows) or none of it. The receipt number is the next journal sequence for this device, taken
+rows, its external payments' intents turned `attached`) or none of it. A card, VietQR, gift
+card or store credit payment is accepted only as an intent approved for this very sale
+(pos_app/payments/intents.py): never a sale paid by a tender that was not approved. The receipt number is the next journal sequence for this device, taken
 under SQLite's write lock (BEGIN IMMEDIATE, see pos_app.db.engine), so numbers have no gaps
 and no duplicates. The journal payload is the same document that goes to HQ.
 
@@ -19,6 +21,7 @@ from sqlalchemy import Engine, text
 from pos_app.basket import BasketSnapshot
 from pos_app.loyalty import LoyaltyError, merchandise_of, points_for, points_in_reference
 from pos_app.journal import GENESIS, canonical_json, chain_hash, receipt_number
+from pos_app.payments.intents import IntentError, attach
 from pos_app.ports import Clock, utc_iso
 from pos_app.store_context import StoreContext
 from pos_app.services.loyalty_ledger import record_redemptions
@@ -149,6 +152,10 @@ def complete_sale(engine: Engine, ctx: StoreContext, snap: BasketSnapshot,
                             created_at)
         payload = canonical_json(doc)
         digest = chain_hash(prev_hash, payload)
+        try:  # external tenders: only intents approved for this sale; attached in this commit
+            attach(conn, sale_id, payments, created_at)
+        except IntentError as exc:
+            raise CheckoutError(str(exc)) from None  # the transaction rolls back: no sale
         _insert_sale(conn, doc)
         conn.execute(
             text("INSERT INTO journal(device_id, seq, kind, ref_id, prev_hash, hash, payload,"

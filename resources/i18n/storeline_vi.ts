@@ -1045,27 +1045,27 @@
         <translation>Ngoại tuyến: chưa kết nối đồng bộ HQ · đơn lưu trên máy, chờ đồng bộ: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="351"/>
+        <location filename="../../ui/shell.py" line="357"/>
         <source>never</source>
         <translation>chưa lần nào</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="353"/>
+        <location filename="../../ui/shell.py" line="359"/>
         <source>Online · waiting to sync: %1 · last sync %2</source>
         <translation>Trực tuyến · chờ đồng bộ: %1 · đồng bộ lần cuối %2</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="355"/>
+        <location filename="../../ui/shell.py" line="361"/>
         <source>Offline — sales are kept on this device · waiting to sync: %1 · last sync %2</source>
         <translation>Ngoại tuyến — đơn hàng được lưu trên máy · chờ đồng bộ: %1 · đồng bộ lần cuối %2</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="359"/>
+        <location filename="../../ui/shell.py" line="365"/>
         <source>refused by HQ: %1 (see Sync)</source>
         <translation>HQ từ chối: %1 (xem Đồng bộ)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="362"/>
+        <location filename="../../ui/shell.py" line="368"/>
         <source>held at this till: %1 (see Sync)</source>
         <translation>giữ lại tại máy này: %1 (xem Đồng bộ)</translation>
     </message>
@@ -1297,6 +1297,222 @@
         <location filename="../../ui/override_dialog.py" line="52"/>
         <source>That PIN cannot approve this.</source>
         <translation>Mã PIN này không có quyền duyệt.</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentPage</name>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="149"/>
+        <source>Payment</source>
+        <translation>Thanh toán</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="150"/>
+        <source>Total</source>
+        <translation>Tổng cộng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="151"/>
+        <source>Paid</source>
+        <translation>Đã trả</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="152"/>
+        <source>Still due</source>
+        <translation>Còn phải trả</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="153"/>
+        <source>Back to basket</source>
+        <translation>Quay lại giỏ hàng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="154"/>
+        <source>Cash</source>
+        <translation>Tiền mặt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="155"/>
+        <source>Card</source>
+        <translation>Thẻ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="156"/>
+        <source>Cancel card payment</source>
+        <translation>Hủy thanh toán thẻ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="157"/>
+        <source>Check again</source>
+        <translation>Kiểm tra lại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="158"/>
+        <source>Complete the sale</source>
+        <translation>Hoàn tất đơn hàng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="189"/>
+        <source>Amount: %1</source>
+        <translation>Số tiền: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="207"/>
+        <source>No card terminal is set up on this till. Ask a manager to set it up under Settings.</source>
+        <translation>Quầy này chưa cài đặt máy POS thẻ. Nhờ quản lý cài đặt trong phần Cài đặt.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="219"/>
+        <source>Present card on terminal…</source>
+        <translation>Mời khách quẹt, chạm hoặc cắm thẻ trên máy POS…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="242"/>
+        <source>Cancelling on the terminal…</source>
+        <translation>Đang hủy trên máy POS…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="259"/>
+        <source>No answer from the terminal yet. Do not take another payment: press Check again.</source>
+        <translation>Máy POS chưa trả lời. Đừng thu thêm lần nữa: bấm Kiểm tra lại.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="270"/>
+        <source>Card approved: %1</source>
+        <translation>Thẻ được chấp nhận: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="282"/>
+        <source>The card payment could not start: %1. Nothing was charged.</source>
+        <translation>Không thể bắt đầu thanh toán thẻ: %1. Chưa trừ tiền.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="288"/>
+        <source>Nothing was charged; the basket and the payments taken are kept.</source>
+        <translation>Chưa trừ tiền; giỏ hàng và các khoản đã thu vẫn được giữ nguyên.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="290"/>
+        <source>Declined: %1.</source>
+        <translation>Bị từ chối: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="290"/>
+        <source>no reason given</source>
+        <translation>không rõ lý do</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="292"/>
+        <source>Cancelled on the terminal.</source>
+        <translation>Đã hủy trên máy POS.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="294"/>
+        <source>The terminal is busy with another payment; try again.</source>
+        <translation>Máy POS đang xử lý một giao dịch khác; hãy thử lại.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="296"/>
+        <source>The terminal cannot be reached (%1).</source>
+        <translation>Không kết nối được với máy POS (%1).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="309"/>
+        <source>Voiding the card payment…</source>
+        <translation>Đang hủy giao dịch thẻ…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="316"/>
+        <source>The card payment was voided; the money goes back to the card.</source>
+        <translation>Giao dịch thẻ đã được hủy; tiền được hoàn về thẻ.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="320"/>
+        <source>The terminal did not confirm the void. The payment stays; try again or call a manager.</source>
+        <translation>Máy POS chưa xác nhận việc hủy. Khoản thanh toán vẫn còn; hãy thử lại hoặc gọi quản lý.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="325"/>
+        <source>Payments were taken: remove or void them before changing the basket.</source>
+        <translation>Đã thu tiền: hãy xóa hoặc hủy các khoản đó trước khi sửa giỏ hàng.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="349"/>
+        <source>Scanned %1, but this basket is being paid: finish the payment, or remove the payments first.</source>
+        <translation>Đã quét %1, nhưng giỏ hàng này đang được thanh toán: hãy hoàn tất thanh toán, hoặc xóa các khoản đã thu trước.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="355"/>
+        <source>%1 is more than the %2 still due. Only cash can be more (it gives change).</source>
+        <translation>%1 nhiều hơn số %2 còn phải trả. Chỉ tiền mặt mới được trả dư (để thối lại).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="359"/>
+        <source>Nothing is due.</source>
+        <translation>Không còn gì phải trả.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="361"/>
+        <source>Type an amount first.</source>
+        <translation>Hãy nhập số tiền trước.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="377"/>
+        <source>Cash %1</source>
+        <translation>Tiền mặt %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="379"/>
+        <source>change %1</source>
+        <translation>thối lại %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="382"/>
+        <source>Card %1</source>
+        <translation>Thẻ %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="401"/>
+        <source>Void card payment</source>
+        <translation>Hủy giao dịch thẻ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="403"/>
+        <source>Remove payment</source>
+        <translation>Xóa khoản thanh toán</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentRecovery</name>
+    <message>
+        <location filename="../../ui/payments/recovery_report.py" line="23"/>
+        <source>%1: approved, but its sale was never completed. It was reversed: no money was kept.</source>
+        <translation>%1: đã được chấp nhận nhưng đơn hàng chưa hoàn tất. Giao dịch đã được đảo: không giữ tiền nào.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/recovery_report.py" line="27"/>
+        <source>%1: never approved. Nothing was charged.</source>
+        <translation>%1: chưa bao giờ được chấp nhận. Chưa trừ tiền.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/recovery_report.py" line="30"/>
+        <source>%1: approved, but its sale was never completed, and the reversal failed. Call a manager before the customer leaves.</source>
+        <translation>%1: đã được chấp nhận nhưng đơn hàng chưa hoàn tất, và việc đảo giao dịch thất bại. Gọi quản lý trước khi khách rời đi.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/recovery_report.py" line="34"/>
+        <source>%1: the terminal could not be asked yet. It will be asked again; do not take this payment again.</source>
+        <translation>%1: chưa hỏi được máy POS. Máy sẽ hỏi lại; đừng thu khoản này lần nữa.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/recovery_report.py" line="46"/>
+        <source>Interrupted payments</source>
+        <translation>Các thanh toán bị gián đoạn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/recovery_report.py" line="47"/>
+        <source>The till stopped while these payments were in progress:</source>
+        <translation>Máy bán hàng đã dừng khi các thanh toán này đang thực hiện:</translation>
     </message>
 </context>
 <context>
@@ -2001,42 +2217,48 @@
 <context>
     <name>SellScreen</name>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="157"/>
+        <location filename="../../ui/sell/sell_screen.py" line="164"/>
         <source>No sale</source>
         <translation>Mở ngăn kéo</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="158"/>
+        <location filename="../../ui/sell/sell_screen.py" line="165"/>
         <source>Pay cash</source>
         <translation>Trả tiền mặt</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="179"/>
+        <location filename="../../ui/sell/sell_screen.py" line="166"/>
+        <source>Card, split…</source>
+        <translation>Thẻ, chia nhiều cách…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sell/sell_screen.py" line="193"/>
         <source>Unknown barcode %1: not in this store&apos;s catalog. Nothing was added.</source>
         <translation>Mã vạch %1 không có trong danh mục của cửa hàng. Chưa thêm gì.</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="182"/>
+        <location filename="../../ui/sell/sell_screen.py" line="196"/>
         <source>Not a valid barcode: %1. Nothing was added.</source>
         <translation>Mã vạch không hợp lệ: %1. Chưa thêm gì.</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="197"/>
+        <location filename="../../ui/sell/sell_screen.py" line="211"/>
         <source>Added %1</source>
         <translation>Đã thêm %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="202"/>
+        <location filename="../../ui/sell/sell_screen.py" line="216"/>
+        <location filename="../../ui/sell/sell_screen.py" line="228"/>
         <source>The basket is empty</source>
         <translation>Giỏ hàng trống</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="214"/>
+        <location filename="../../ui/sell/sell_screen.py" line="246"/>
         <source>Sign in first</source>
         <translation>Hãy đăng nhập trước</translation>
     </message>
     <message>
-        <location filename="../../ui/sell/sell_screen.py" line="238"/>
+        <location filename="../../ui/sell/sell_screen.py" line="270"/>
         <source>The sale was NOT recorded: %1. The basket is kept; try again.</source>
         <translation>Đơn hàng CHƯA được ghi: %1. Giỏ hàng vẫn giữ nguyên; hãy thử lại.</translation>
     </message>

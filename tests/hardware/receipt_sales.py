@@ -9,10 +9,13 @@ Test helper: runs in the test's thread.
 """
 from __future__ import annotations
 
+import uuid
+
 from pos_app.basket import Basket
 from pos_app.pricing import Discount, DiscountKind
 from pos_app.services.checkout import CompletedSale, complete_sale
-from pos_app.tenders import Payment, TenderType, cash_payment
+from pos_app.tenders import cash_payment
+from tests.pos_app.approved_tenders import approved_card
 from tests.pos_app.fixture_catalog import STORES, load_items
 
 
@@ -32,15 +35,16 @@ def ring_up(engine, ctx, clock, skus: dict[str, int], *, line_discount: tuple | 
         basket.set_basket_discount(Discount(DiscountKind.AMOUNT, *order_discount))
     snap = basket.snapshot()
     payments = []
+    sale_id = str(uuid.uuid4())
     if card:
-        payments.append(Payment(TenderType.CARD, amount=card, tendered=card,
-                                reference="tok_test", masked_pan="**** 4242",
-                                auth_code="A1B2C3"))
+        payments.append(approved_card(engine, clock, sale_id, card, ctx.currency,
+                                      reference="tok_test"))
     due = snap.priced.total - card
     if due:
         payments.append(cash_payment(due, cash_given if cash_given is not None else due))
     store = STORES["vnd" if ctx.currency == "VND" else "usd"]
-    return complete_sale(engine, ctx, snap, tuple(payments), store.cashier_id, clock)
+    return complete_sale(engine, ctx, snap, tuple(payments), store.cashier_id, clock,
+                         sale_id=sale_id)
 
 
 def vn_sale(engine, ctx, clock) -> CompletedSale:

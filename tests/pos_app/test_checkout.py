@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from pos_app.services.checkout import CheckoutError, complete_sale
 from pos_app.services.outbox_view import outbox_overview
 from pos_app.services.till import TillService
 from pos_app.tenders import Payment, TenderType, cash_payment
+from tests.pos_app.approved_tenders import approved_card
 from tests.pos_app.fixture_catalog import USD_STORE, VND_STORE, load_items
 
 SALE_TABLES = ("sales", "sale_lines", "payments", "journal", "outbox", "audit_log")
@@ -54,11 +56,13 @@ def test_complete_sale_writes_everything_for_the_sale(device_db, clock):
     basket = basket_of(engine, ctx, "ASM-TRG-M", "ASM-TRG-M", "TUI-BE")  # 2 x 199.000 + 150.000
     snap = basket.snapshot()
     assert snap.priced.total == 548_000
-    card = Payment(TenderType.CARD, amount=300_000, tendered=300_000, reference="tok_abc",
-                   masked_pan="**** 4242", auth_code="A1B2C3")
+    sale_id = str(uuid.uuid4())
+    card = approved_card(engine, clock, sale_id, 300_000, "VND", reference="tok_abc",
+                         masked_pan="**** 4242", auth_code="A1B2C3")
     cash = cash_payment(248_000, 250_000)
 
-    done = complete_sale(engine, ctx, snap, (card, cash), VND_STORE.cashier_id, clock)
+    done = complete_sale(engine, ctx, snap, (card, cash), VND_STORE.cashier_id, clock,
+                         sale_id=sale_id)
 
     assert done.seq == 1
     assert done.receipt_no == "HCM1-T02-000001"

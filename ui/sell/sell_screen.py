@@ -31,6 +31,7 @@ from pos_app.services.till import ScanLookup
 from pos_app.tenders import Payment
 from ui.banner import Banner
 from ui.customers.basket_customer import BasketCustomer
+from ui.payments.payment_page import PaymentPage
 from ui.permission_gate import PermissionGate
 from ui.printing.no_sale import NoSale
 from ui.sell.basket_edits import BasketEdits, make_button
@@ -99,9 +100,11 @@ class SellScreen(QWidget):
         self.no_sale = NoSale(self.services, self.banner, self.gate, signed_in, self)
         self.btn_no_sale = make_button(self, "NoSale", self.no_sale.start)
         self.btn_pay = make_button(self, "PayCash", self.open_cash, "primary")
+        self.btn_pay_other = make_button(self, "PayOther", self.open_payment)
         pay_height = 64 if self.services.layout is LayoutMode.TABLET else 48  # fits 768 px
         self.btn_no_sale.setMinimumHeight(pay_height)
         self.btn_pay.setMinimumHeight(pay_height)
+        self.btn_pay_other.setMinimumHeight(pay_height)
 
         sell_page = QWidget(self)
         tablet = self.services.layout is LayoutMode.TABLET
@@ -133,6 +136,7 @@ class SellScreen(QWidget):
             right.addStretch(1)
         pay_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)  # "No sale" takes no extra row
         pay_row.addWidget(self.btn_no_sale, 1)
+        pay_row.addWidget(self.btn_pay_other, 2)
         pay_row.addWidget(self.btn_pay, 3)
         right.addLayout(pay_row)
         main.addLayout(left, 3)
@@ -140,9 +144,12 @@ class SellScreen(QWidget):
 
         self.complete_view = SaleCompleteView(self.services, self)
         self.complete_view.new_sale.connect(self.start_new_sale)
+        self.payment_page = PaymentPage(self.services, self.checkout, self)
+        self.payment_page.back.connect(lambda: self.pages.setCurrentIndex(0))
         self.pages = QStackedWidget(self)
         self.pages.addWidget(sell_page)
         self.pages.addWidget(self.complete_view)
+        self.pages.addWidget(self.payment_page)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
         outer.addWidget(self.pages)
@@ -156,8 +163,10 @@ class SellScreen(QWidget):
         self.edits.retranslate()
         self.btn_no_sale.setText(self.tr("No sale"))
         self.btn_pay.setText(self.tr("Pay cash"))
+        self.btn_pay_other.setText(self.tr("Card, split…"))
         self.customer.retranslate()
         self.complete_view.retranslate()
+        self.payment_page.retranslate()
         self._refresh()
 
     # --- associate ---------------------------------------------------------------------------
@@ -169,6 +178,11 @@ class SellScreen(QWidget):
         """A barcode arrived (wedge scanner, serial scanner or typed + Enter)."""
         if self.pages.currentWidget() is self.complete_view:
             self.start_new_sale()
+        elif self.pages.currentWidget() is self.payment_page:
+            if self.payment_page.locked:  # the basket is being paid: it must not change
+                self.payment_page.refuse_scan(code)
+                return
+            self.pages.setCurrentIndex(0)
         self.services.tasks.run_db(lambda: self.services.till.lookup_scan(code),
                                    self._scan_done, self._background_failed)
 
@@ -208,13 +222,31 @@ class SellScreen(QWidget):
         dlg.accepted.connect(lambda: self.checkout((dlg.payment,)))
         self._open(dlg)
 
-    def checkout(self, payments: tuple[Payment, ...]) -> None:
-        """Commit the sale on the database worker; show it as done only after the commit."""
+    def open_payment(self) -> None:
+        """The payment page: split tenders, card on the terminal (ui/payments/)."""
+        if self.basket.is_empty:
+            self.show_error(self.tr("The basket is empty"))
+            return
+        if self._committing or self.associate is None:
+            return
+        snap = self.basket.snapshot()
+        basket_doc = {"total": snap.priced.total, "customer_id": snap.customer_id,
+                      "lines": [{"sku": ln.item.sku, "quantity": ln.quantity,
+                                 "amount": pl.amount}
+                                for ln, pl in zip(snap.lines, snap.priced.lines)]}
+        self.payment_page.start(snap.priced.total, snap.currency, basket_doc,
+                                self.associate.id)
+        self.pages.setCurrentWidget(self.payment_page)
+
+    def checkout(self, payments: tuple[Payment, ...], sale_id: str | None = None) -> None:
+        """Commit the sale on the database worker; show it as done only after the commit.
+        `sale_id` is the payment page's (its payment intents were made for it); a retry
+        with the same id never makes a second sale."""
         if self.associate is None:
             self.show_error(self.tr("Sign in first"))
             return
         snap = self.basket.snapshot()
-        sale_id = str(uuid.uuid4())
+        sale_id = sale_id or str(uuid.uuid4())
         associate_id = self.associate.id
         self._committing = True
         self.btn_pay.setEnabled(False)
@@ -235,8 +267,12 @@ class SellScreen(QWidget):
     def _checkout_failed(self, exc: BaseException) -> None:
         self._committing = False
         self._refresh()
-        self.show_error(self.tr("The sale was NOT recorded: %1. The basket is kept; try again.")
-                        .replace("%1", str(exc)))
+        message = self.tr("The sale was NOT recorded: %1. The basket is kept; try again.") \
+            .replace("%1", str(exc))
+        if self.pages.currentWidget() is self.payment_page:
+            self.payment_page.commit_failed(message)  # its tenders are kept for the retry
+        else:
+            self.show_error(message)
 
     def start_new_sale(self) -> None:
         self.pages.setCurrentIndex(0)
@@ -270,4 +306,5 @@ class SellScreen(QWidget):
     def _refresh(self) -> None:
         self.panel.refresh()
         self.btn_pay.setEnabled(not self.basket.is_empty and not self._committing)
+        self.btn_pay_other.setEnabled(not self.basket.is_empty and not self._committing)
         self.basket_changed.emit()

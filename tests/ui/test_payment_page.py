@@ -1,0 +1,106 @@
+"""The payment page as a cashier uses it: split tenders, what is still due after each, the
+basket locked while tenders are taken, refusals that say why, and the sale committed with
+every tender when nothing is due (screenshots in both layouts and languages)."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+
+from pos_app.demo.store import DEMO_ASSOCIATES, DEMO_VN_TEE_BARCODE, DEMO_VN_TEE_PRICE
+from tests.ui.conftest import sign_in
+from tests.waiting import WAIT_MS
+from ui.scanner_filter import simulate_wedge_scan
+
+
+def _click(qtbot, widget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def _type_amount(qtbot, page, digits: str) -> None:
+    page.keypad.cleared.emit()
+    for d in digits:
+        page.keypad.digit.emit(d)
+
+
+def _two_tees(qtbot, app):
+    sell = app.window.sell
+    cashier = next(a for a in DEMO_ASSOCIATES["hcm"] if a.code == "C01")
+    sign_in(qtbot, app, cashier.code, cashier.pin)
+    for n in (1, 2):
+        sell.search.setFocus()
+        simulate_wedge_scan(sell.search, DEMO_VN_TEE_BARCODE)
+        qtbot.waitUntil(lambda n=n: sum(ln.quantity for ln in sell.basket.lines) == n,
+                        timeout=WAIT_MS)
+    return sell
+
+
+def test_cash_in_parts_with_the_due_shown_and_the_basket_locked(qtbot, make_app, shots_dir):
+    app = make_app("hcm", "counter", "en")
+    sell = _two_tees(qtbot, app)
+    total = 2 * DEMO_VN_TEE_PRICE  # 398.000 ₫
+    _click(qtbot, sell.btn_pay_other)
+    page = sell.payment_page
+    assert sell.pages.currentWidget() is page
+    assert page.val_due.text() == "398.000\xa0₫" and page.typed() == total
+
+    _type_amount(qtbot, page, "100000")
+    _click(qtbot, page.btn_cash)
+    assert page.val_paid.text() == "100.000\xa0₫" and page.val_due.text() == "298.000\xa0₫"
+    assert page.typed() == total - 100_000  # the amount field now holds what is still due
+    assert page.tenders.count() == 1 and "Cash 100.000" in page.tenders.item(0).text()
+
+    # no terminal on this till: a card says so and changes nothing
+    _click(qtbot, page.btn_card)
+    assert page.message_level == "error" and "No card terminal" in page.message.text()
+    assert page.val_due.text() == "298.000\xa0₫"
+
+    # tenders taken: the basket may not change, neither by going back nor by a scan
+    _click(qtbot, page.btn_back)
+    assert sell.pages.currentWidget() is page and "remove or void" in page.message.text()
+    simulate_wedge_scan(sell.search, DEMO_VN_TEE_BARCODE)
+    qtbot.waitUntil(lambda: "being paid" in page.message.text(), timeout=WAIT_MS)
+    assert sum(ln.quantity for ln in sell.basket.lines) == 2
+    page.grab().save(str(shots_dir / "payment_page_counter_en.png"))
+
+    # cash is taken back at once; then the basket is free again
+    page.tenders.setCurrentRow(0)
+    assert page.btn_remove.text() == "Remove payment"
+    _click(qtbot, page.btn_remove)
+    assert page.val_due.text() == "398.000\xa0₫" and page.tenders.count() == 0
+    _click(qtbot, page.btn_back)
+    assert sell.pages.currentIndex() == 0
+
+    # again: 200.000 now, then 500.000 handed over for the 198.000 left -> change 302.000
+    _click(qtbot, sell.btn_pay_other)
+    _type_amount(qtbot, page, "200000")
+    _click(qtbot, page.btn_cash)
+    _type_amount(qtbot, page, "500000")
+    _click(qtbot, page.btn_cash)
+    qtbot.waitUntil(lambda: sell.pages.currentWidget() is sell.complete_view, timeout=WAIT_MS)
+    sale = sell.last_sale
+    assert sale.total == total and sale.change == 302_000
+    with sqlite3.connect(app.engines[0].url.database) as db:
+        rows = db.execute("SELECT tender, amount, tendered, change FROM payments WHERE"
+                          " sale_id = ? ORDER BY amount DESC", (sale.sale_id,)).fetchall()
+    assert rows == [("cash", 200_000, 200_000, 0), ("cash", 198_000, 500_000, 302_000)]
+
+
+@pytest.mark.parametrize("layout, lang", [("counter", "vi"), ("tablet", "en"),
+                                          ("tablet", "vi")])
+def test_a_tender_above_what_is_due_is_refused_in_words(qtbot, make_app, shots_dir, layout,
+                                                        lang):
+    app = make_app("hcm", layout, lang)
+    sell = _two_tees(qtbot, app)
+    _click(qtbot, sell.btn_pay_other)
+    page = sell.payment_page
+    _type_amount(qtbot, page, "100000")
+    _click(qtbot, page.btn_cash)
+    _type_amount(qtbot, page, "0")
+    _click(qtbot, page.btn_cash)
+    assert page.message_level == "error"
+    assert page.message.text() == {"en": "Type an amount first.",
+                                   "vi": "Hãy nhập số tiền trước."}[lang]
+    assert page.val_due.text() == "298.000\xa0₫" and page.tenders.count() == 1
+    app.window.grab().save(str(shots_dir / f"payment_page_{layout}_{lang}.png"))
