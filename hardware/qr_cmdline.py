@@ -109,18 +109,18 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     payload = build_payload(request)
     print(describe(request), file=sys.stderr)
+    if args.png is not None:  # written before the payload is printed: exit 1 prints nothing
+        picture = render(payload, args.module_px)
+        try:
+            write_png(picture, args.png)
+        except OSError as exc:
+            print(f"qr-sample: could not write {args.png}: {exc.strerror or exc}",
+                  file=sys.stderr)
+            return EXIT_WRITE
+        print(f"Wrote {args.png}: QR version {picture.version}, {picture.modules}×"
+              f"{picture.modules} modules and a {QUIET_ZONE}-module quiet zone, error"
+              f" correction M, {picture.side_px}×{picture.side_px} px.", file=sys.stderr)
     print(payload, flush=True)
-    if args.png is None:
-        return EXIT_OK
-    picture = render(payload, args.module_px)
-    try:
-        write_png(picture, args.png)
-    except OSError as exc:
-        print(f"qr-sample: could not write {args.png}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_WRITE
-    print(f"Wrote {args.png}: QR version {picture.version}, {picture.modules}×{picture.modules}"
-          f" modules and a {QUIET_ZONE}-module quiet zone, error correction M,"
-          f" {picture.side_px}×{picture.side_px} px.", file=sys.stderr)
     return EXIT_OK
 
 

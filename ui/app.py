@@ -269,6 +269,14 @@ def main(argv: list[str] | None = None) -> int:
         from hardware.cmdline import main as print_sample
 
         return print_sample(argv[1:])
+    if argv and argv[0] == "terminal-test":  # card terminal test (hardware/terminals/cmdline.py)
+        from hardware.terminals.cmdline import main as terminal_test
+
+        return terminal_test(argv[1:])
+    if argv and argv[0] == "qr-sample":  # installer's VietQR code test (hardware/qr_cmdline.py)
+        from hardware.qr_cmdline import main as qr_sample
+
+        return qr_sample(argv[1:])
     args = parse_args(argv)
     db_path = args.db or (default_db_path(args.store) if args.demo else default_till_path())
     if args.enrol:

@@ -19,7 +19,7 @@ from enum import Enum
 from typing import Callable, Protocol
 
 from pos_app.payments.intents import IntentState, IntentStore, PaymentIntent
-from pos_app.payments.terminal import TerminalOutcome, TerminalResult
+from pos_app.payments.terminal import TerminalError, TerminalOutcome, TerminalResult
 from pos_app.ports import PaymentTerminal
 from pos_app.tenders import TenderType
 
@@ -42,24 +42,40 @@ class Authoriser(Protocol):
 
 
 class TerminalAuthoriser:
-    """Card payments through an integrated terminal (hardware/terminals/)."""
+    """Card payments through an integrated terminal (hardware/terminals/). A terminal whose
+    settings are wrong raises TerminalError (its certificate names another terminal, its key
+    is not the till's); here that becomes an answer: for a payment, nothing was charged (the
+    terminal refused or never read it); for a status query or a void, no answer (UNKNOWN:
+    asked again later, never taken as "nothing charged")."""
 
     def __init__(self, terminal: PaymentTerminal) -> None:
         self._terminal = terminal
 
     def authorise(self, intent: PaymentIntent) -> TerminalResult:
-        return self._terminal.pay(intent.id, intent.amount, intent.currency)
+        try:
+            return self._terminal.pay(intent.id, intent.amount, intent.currency)
+        except TerminalError as exc:
+            return TerminalResult(TerminalOutcome.UNREACHABLE, intent.id, message=str(exc))
 
     def status(self, intent: PaymentIntent) -> TerminalResult:
-        return self._terminal.status(intent.id)
+        try:
+            return self._terminal.status(intent.id)
+        except TerminalError as exc:
+            return TerminalResult(TerminalOutcome.UNKNOWN, intent.id, message=str(exc))
 
     def void(self, intent: PaymentIntent) -> TerminalResult:
         original = intent.result or TerminalResult(TerminalOutcome.APPROVED, intent.id,
                                                    intent.amount, intent.currency)
-        return self._terminal.reverse(intent.id, original)
+        try:
+            return self._terminal.reverse(intent.id, original)
+        except TerminalError as exc:
+            return TerminalResult(TerminalOutcome.UNKNOWN, intent.id, message=str(exc))
 
     def cancel(self, intent: PaymentIntent) -> None:
-        self._terminal.abort(intent.id)
+        try:
+            self._terminal.abort(intent.id)
+        except TerminalError:
+            log.warning("payment intent %s: the abort could not reach the terminal", intent.id)
 
 
 def authorise(store: IntentStore, authoriser: Authoriser, *, sale_id: str,
@@ -130,10 +146,14 @@ def resolve_open(store: IntentStore, authorisers: dict[TenderType, Authoriser]
         if authoriser is None:
             done.append(Resolved(intent, Resolution.STILL_OPEN))
             continue
-        after = void(store, authoriser, intent.id)
+        try:
+            after = void(store, authoriser, intent.id)
+        except Exception:  # noqa: BLE001 - one broken intent must not hide the others
+            log.exception("payment intent %s could not be resolved at start-up", intent.id)
+            done.append(Resolved(intent, Resolution.STILL_OPEN))
+            continue
         if after.state is IntentState.FAILED:
-            resolution = (Resolution.NOT_CHARGED if intent.state is not IntentState.APPROVED
-                          else Resolution.REVERSED)
+            resolution = Resolution.NOT_CHARGED
         elif after.state is IntentState.VOIDED:
             resolution = Resolution.REVERSED
         elif after.state is IntentState.APPROVED:

@@ -104,3 +104,83 @@ def test_a_tender_above_what_is_due_is_refused_in_words(qtbot, make_app, shots_d
                                    "vi": "Hãy nhập số tiền trước."}[lang]
     assert page.val_due.text() == "298.000\xa0₫" and page.tenders.count() == 1
     app.window.grab().save(str(shots_dir / f"payment_page_{layout}_{lang}.png"))
+
+
+@pytest.fixture
+def terminal():
+    """The card terminal simulator over real HTTPS, and the till's Adyen client for it."""
+    from hardware.terminals.adyen_terminal import AdyenTerminal
+    from tests.hardware.terminal_sim import running_sim
+    from tests.hardware.test_adyen_terminal import settings_for
+
+    with running_sim() as sim, AdyenTerminal(settings_for(sim)) as client:
+        yield sim, client
+
+
+def _with_card(app, client) -> None:
+    from pos_app.payments.authorisation import TerminalAuthoriser
+    from pos_app.tenders import TenderType
+
+    app.services.payments.set_authoriser(TenderType.CARD, TerminalAuthoriser(client))
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_cash_then_card_on_the_terminal_completes_the_sale(qtbot, make_app, shots_dir,
+                                                           terminal, lang):
+    sim, client = terminal
+    sim.queue("wait_card")
+    app = make_app("hcm", "counter", lang)
+    _with_card(app, client)
+    sell = _two_tees(qtbot, app)
+    _click(qtbot, sell.btn_pay_other)
+    page = sell.payment_page
+    _type_amount(qtbot, page, "100000")
+    _click(qtbot, page.btn_cash)
+    _click(qtbot, page.btn_card)  # the rest, 298.000 ₫, by card
+    qtbot.waitUntil(sim.waiting_for_card, timeout=WAIT_MS)
+    assert page.steps.currentIndex() == 1 and "298.000" in page.card_prompt.text()
+    assert not page.btn_back.isEnabled()
+    page.grab().save(str(shots_dir / f"payment_card_waiting_counter_{lang}.png"))
+    sim.present_card("visa")
+    qtbot.waitUntil(lambda: sell.pages.currentWidget() is sell.complete_view, timeout=WAIT_MS)
+    sale = sell.last_sale
+    with sqlite3.connect(app.engines[0].url.database) as db:
+        rows = db.execute("SELECT tender, amount, masked_pan, id FROM payments WHERE"
+                          " sale_id = ? ORDER BY tender", (sale.sale_id,)).fetchall()
+        states = db.execute("SELECT id, state FROM payment_intents").fetchall()
+    assert [r[:2] for r in rows] == [("card", 298_000), ("cash", 100_000)]
+    card_id = rows[0][3]
+    assert rows[0][2].startswith("**** ") and len(rows[0][2]) == 9  # last four only
+    assert states == [(card_id, "attached")]
+    # the card network charged exactly this payment, once
+    assert [(e.intent_id, e.amount, e.state) for e in sim.ledger.entries] == [
+        (card_id, 298_000, "charged")]
+
+
+def test_cancel_on_the_card_step_charges_nothing_and_keeps_the_tenders(qtbot, make_app,
+                                                                        terminal):
+    sim, client = terminal
+    sim.queue("wait_card")
+    app = make_app("hcm", "counter", "en")
+    _with_card(app, client)
+    sell = _two_tees(qtbot, app)
+    _click(qtbot, sell.btn_pay_other)
+    page = sell.payment_page
+    _type_amount(qtbot, page, "100000")
+    _click(qtbot, page.btn_cash)
+    _click(qtbot, page.btn_card)
+    qtbot.waitUntil(sim.waiting_for_card, timeout=WAIT_MS)
+    _click(qtbot, page.btn_cancel_card)
+    qtbot.waitUntil(lambda: page.steps.currentIndex() == 0, timeout=WAIT_MS)
+    assert page.message_level == "error"
+    assert page.message.text().startswith("Cancelled on the terminal.")
+    assert "Nothing was charged" in page.message.text()
+    assert page.val_due.text() == "298.000\xa0₫" and page.tenders.count() == 1
+    assert [e.state for e in sim.ledger.entries] == ["cancelled"]
+
+    # a decline next: the terminal's reason, nothing charged, the cash still there
+    sim.queue("decline:Not enough balance")
+    _click(qtbot, page.btn_card)
+    qtbot.waitUntil(lambda: "Declined" in page.message.text(), timeout=WAIT_MS)
+    assert "Not enough balance" in page.message.text() and page.tenders.count() == 1
+    assert all(e.state != "charged" for e in sim.ledger.entries)
