@@ -168,7 +168,7 @@ def _payment_desk(tasks: TaskManager, writer, reader) -> "PaymentDesk":
     from pos_app.payments.intents import IntentStore
     from ui.payments.payment_desk import PaymentDesk
 
-    desk = PaymentDesk(tasks, IntentStore(writer, reader, SystemClock()))
+    desk = PaymentDesk(tasks, IntentStore(writer, reader, SystemClock()), writer=writer)
     with writer.connect() as conn:
         terminal = read_setting(conn, CARD_TERMINAL_SETTING)
     if terminal:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QApplication, QBoxLayout, QButtonGroup, QComboBox, QFormLayout,
-                               QGridLayout, QHBoxLayout, QLabel, QMainWindow, QPushButton, QStackedWidget,
-                               QVBoxLayout, QWidget)
+                               QFrame, QGridLayout, QHBoxLayout, QLabel, QMainWindow,
+                               QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from pos_app.auth import Associate, Role
 from ui.customers.customers_screen import CustomersScreen
@@ -58,7 +58,17 @@ class SettingsScreen(QWidget):
             self.language.addItem(name, code)
         self.language.setCurrentIndex(list(LANGUAGES).index(services.language))
         self.language.activated.connect(lambda i: self.language_chosen.emit(self.language.itemData(i)))
-        self.form = QFormLayout(self)
+        # In a scroll area: with the printer's and the terminal's parts the form is taller
+        # than a 768 px counter screen.
+        inner = QWidget(self)
+        self.form = QFormLayout(inner)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.lang_label = QLabel(self)
         self.store_label = QLabel(self)
         self.device_label = QLabel(self)
@@ -67,6 +77,7 @@ class SettingsScreen(QWidget):
         self.form.addRow(self.store_label, QLabel(f"{ctx.store_name} ({ctx.store_code})", self))
         self.form.addRow(self.device_label, QLabel(f"{ctx.device_code} · {ctx.device_id}", self))
         self.printers = None  # built when a manager first opens Settings (python-escpos)
+        self.terminal = None  # likewise the card terminal's part (hardware/terminals)
         self.printers_note = QLabel(self)
         self.printers_note.setWordWrap(True)
         self.form.addRow(self.printers_note)
@@ -77,8 +88,9 @@ class SettingsScreen(QWidget):
     def set_manager(self, manager: bool) -> None:
         """Printers are set up by managers; others are told who can."""
         self._manager = manager
-        if self.printers is not None:
-            self.printers.setVisible(manager)
+        for panel in (self.printers, self.terminal):
+            if panel is not None:
+                panel.setVisible(manager)
         self.printers_note.setVisible(not manager)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -88,15 +100,23 @@ class SettingsScreen(QWidget):
             self.printers = PrinterSettingsPanel(self.services, self.services.printing, self)
             self.form.addRow(self.printers)
             self.printers.setVisible(self._manager)  # added to a shown screen: show it
+        if self._manager and self.terminal is None and self.services.payments is not None:
+            from ui.payments.terminal_settings_panel import TerminalSettingsPanel
+
+            self.terminal = TerminalSettingsPanel(self.services, self)
+            self.form.addRow(self.terminal)
+            self.terminal.setVisible(self._manager)
         super().showEvent(event)
 
     def retranslate(self) -> None:
         self.lang_label.setText(self.tr("Language"))
         self.store_label.setText(self.tr("Store"))
         self.device_label.setText(self.tr("Device"))
-        self.printers_note.setText(self.tr("A manager sets up the receipt printer here."))
-        if self.printers is not None:
-            self.printers.retranslate()
+        self.printers_note.setText(self.tr("A manager sets up the receipt printer and the "
+                                           "card terminal here."))
+        for panel in (self.printers, self.terminal):
+            if panel is not None:
+                panel.retranslate()
 
 
 class _IdleWatcher(QObject):

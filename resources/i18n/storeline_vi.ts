@@ -974,98 +974,98 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell.py" line="318"/>
+        <location filename="../../ui/shell.py" line="338"/>
         <source>Sell</source>
         <translation>Bán hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="319"/>
+        <location filename="../../ui/shell.py" line="339"/>
         <source>Customers</source>
         <translation>Khách hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="320"/>
+        <location filename="../../ui/shell.py" line="340"/>
         <source>Returns</source>
         <translation>Đổi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="320"/>
+        <location filename="../../ui/shell.py" line="340"/>
         <source>Pickups</source>
         <translation>Nhận hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="321"/>
+        <location filename="../../ui/shell.py" line="341"/>
         <source>Orders</source>
         <translation>Đơn hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="257"/>
-        <location filename="../../ui/shell.py" line="321"/>
+        <location filename="../../ui/shell.py" line="277"/>
+        <location filename="../../ui/shell.py" line="341"/>
         <source>Manager</source>
         <translation>Quản lý</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="256"/>
+        <location filename="../../ui/shell.py" line="276"/>
         <source>Associate</source>
         <translation>Nhân viên</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="256"/>
+        <location filename="../../ui/shell.py" line="276"/>
         <source>Cashier</source>
         <translation>Thu ngân</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="305"/>
+        <location filename="../../ui/shell.py" line="325"/>
         <source>HQ sync is not set up on this device yet. Sales stay safely on this device.</source>
         <translation>Thiết bị này chưa kết nối đồng bộ HQ. Đơn hàng vẫn được lưu an toàn trên máy.</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="318"/>
+        <location filename="../../ui/shell.py" line="338"/>
         <source>Receipts</source>
         <translation>Hóa đơn</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="322"/>
+        <location filename="../../ui/shell.py" line="342"/>
         <source>Sync</source>
         <translation>Đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="323"/>
+        <location filename="../../ui/shell.py" line="343"/>
         <source>Settings</source>
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="326"/>
+        <location filename="../../ui/shell.py" line="346"/>
         <source>Lock</source>
         <translation>Khóa</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="343"/>
+        <location filename="../../ui/shell.py" line="363"/>
         <source>Offline: HQ sync is not set up · sales kept on this device, waiting to sync: %1</source>
         <translation>Ngoại tuyến: chưa kết nối đồng bộ HQ · đơn lưu trên máy, chờ đồng bộ: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="357"/>
+        <location filename="../../ui/shell.py" line="377"/>
         <source>never</source>
         <translation>chưa lần nào</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="359"/>
+        <location filename="../../ui/shell.py" line="379"/>
         <source>Online · waiting to sync: %1 · last sync %2</source>
         <translation>Trực tuyến · chờ đồng bộ: %1 · đồng bộ lần cuối %2</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="361"/>
+        <location filename="../../ui/shell.py" line="381"/>
         <source>Offline — sales are kept on this device · waiting to sync: %1 · last sync %2</source>
         <translation>Ngoại tuyến — đơn hàng được lưu trên máy · chờ đồng bộ: %1 · đồng bộ lần cuối %2</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="365"/>
+        <location filename="../../ui/shell.py" line="385"/>
         <source>refused by HQ: %1 (see Sync)</source>
         <translation>HQ từ chối: %1 (xem Đồng bộ)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="368"/>
+        <location filename="../../ui/shell.py" line="388"/>
         <source>held at this till: %1 (see Sync)</source>
         <translation>giữ lại tại máy này: %1 (xem Đồng bộ)</translation>
     </message>
@@ -1302,182 +1302,182 @@
 <context>
     <name>PaymentPage</name>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="149"/>
+        <location filename="../../ui/payments/payment_page.py" line="152"/>
         <source>Payment</source>
         <translation>Thanh toán</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="150"/>
+        <location filename="../../ui/payments/payment_page.py" line="153"/>
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="151"/>
+        <location filename="../../ui/payments/payment_page.py" line="154"/>
         <source>Paid</source>
         <translation>Đã trả</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="152"/>
+        <location filename="../../ui/payments/payment_page.py" line="155"/>
         <source>Still due</source>
         <translation>Còn phải trả</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="153"/>
+        <location filename="../../ui/payments/payment_page.py" line="156"/>
         <source>Back to basket</source>
         <translation>Quay lại giỏ hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="154"/>
+        <location filename="../../ui/payments/payment_page.py" line="157"/>
         <source>Cash</source>
         <translation>Tiền mặt</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="155"/>
+        <location filename="../../ui/payments/payment_page.py" line="158"/>
         <source>Card</source>
         <translation>Thẻ</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="156"/>
+        <location filename="../../ui/payments/payment_page.py" line="159"/>
         <source>Cancel card payment</source>
         <translation>Hủy thanh toán thẻ</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="157"/>
+        <location filename="../../ui/payments/payment_page.py" line="160"/>
         <source>Check again</source>
         <translation>Kiểm tra lại</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="158"/>
+        <location filename="../../ui/payments/payment_page.py" line="161"/>
         <source>Complete the sale</source>
         <translation>Hoàn tất đơn hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="189"/>
+        <location filename="../../ui/payments/payment_page.py" line="192"/>
         <source>Amount: %1</source>
         <translation>Số tiền: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="207"/>
+        <location filename="../../ui/payments/payment_page.py" line="210"/>
         <source>No card terminal is set up on this till. Ask a manager to set it up under Settings.</source>
         <translation>Quầy này chưa cài đặt máy POS thẻ. Nhờ quản lý cài đặt trong phần Cài đặt.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="219"/>
+        <location filename="../../ui/payments/payment_page.py" line="222"/>
         <source>Present card on terminal…</source>
         <translation>Mời khách quẹt, chạm hoặc cắm thẻ trên máy POS…</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="242"/>
+        <location filename="../../ui/payments/payment_page.py" line="245"/>
         <source>Cancelling on the terminal…</source>
         <translation>Đang hủy trên máy POS…</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="259"/>
+        <location filename="../../ui/payments/payment_page.py" line="262"/>
         <source>No answer from the terminal yet. Do not take another payment: press Check again.</source>
         <translation>Máy POS chưa trả lời. Đừng thu thêm lần nữa: bấm Kiểm tra lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="270"/>
+        <location filename="../../ui/payments/payment_page.py" line="273"/>
         <source>Card approved: %1</source>
         <translation>Thẻ được chấp nhận: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="282"/>
+        <location filename="../../ui/payments/payment_page.py" line="285"/>
         <source>The card payment could not start: %1. Nothing was charged.</source>
         <translation>Không thể bắt đầu thanh toán thẻ: %1. Chưa trừ tiền.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="288"/>
+        <location filename="../../ui/payments/payment_page.py" line="291"/>
         <source>Nothing was charged; the basket and the payments taken are kept.</source>
         <translation>Chưa trừ tiền; giỏ hàng và các khoản đã thu vẫn được giữ nguyên.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="290"/>
+        <location filename="../../ui/payments/payment_page.py" line="293"/>
         <source>Declined: %1.</source>
         <translation>Bị từ chối: %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="290"/>
+        <location filename="../../ui/payments/payment_page.py" line="293"/>
         <source>no reason given</source>
         <translation>không rõ lý do</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="292"/>
+        <location filename="../../ui/payments/payment_page.py" line="295"/>
         <source>Cancelled on the terminal.</source>
         <translation>Đã hủy trên máy POS.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="294"/>
+        <location filename="../../ui/payments/payment_page.py" line="297"/>
         <source>The terminal is busy with another payment; try again.</source>
         <translation>Máy POS đang xử lý một giao dịch khác; hãy thử lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="296"/>
+        <location filename="../../ui/payments/payment_page.py" line="299"/>
         <source>The terminal cannot be reached (%1).</source>
         <translation>Không kết nối được với máy POS (%1).</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="309"/>
+        <location filename="../../ui/payments/payment_page.py" line="312"/>
         <source>Voiding the card payment…</source>
         <translation>Đang hủy giao dịch thẻ…</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="316"/>
+        <location filename="../../ui/payments/payment_page.py" line="319"/>
         <source>The card payment was voided; the money goes back to the card.</source>
         <translation>Giao dịch thẻ đã được hủy; tiền được hoàn về thẻ.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="320"/>
+        <location filename="../../ui/payments/payment_page.py" line="323"/>
         <source>The terminal did not confirm the void. The payment stays; try again or call a manager.</source>
         <translation>Máy POS chưa xác nhận việc hủy. Khoản thanh toán vẫn còn; hãy thử lại hoặc gọi quản lý.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="325"/>
+        <location filename="../../ui/payments/payment_page.py" line="328"/>
         <source>Payments were taken: remove or void them before changing the basket.</source>
         <translation>Đã thu tiền: hãy xóa hoặc hủy các khoản đó trước khi sửa giỏ hàng.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="349"/>
+        <location filename="../../ui/payments/payment_page.py" line="352"/>
         <source>Scanned %1, but this basket is being paid: finish the payment, or remove the payments first.</source>
         <translation>Đã quét %1, nhưng giỏ hàng này đang được thanh toán: hãy hoàn tất thanh toán, hoặc xóa các khoản đã thu trước.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="355"/>
+        <location filename="../../ui/payments/payment_page.py" line="358"/>
         <source>%1 is more than the %2 still due. Only cash can be more (it gives change).</source>
         <translation>%1 nhiều hơn số %2 còn phải trả. Chỉ tiền mặt mới được trả dư (để thối lại).</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="359"/>
+        <location filename="../../ui/payments/payment_page.py" line="362"/>
         <source>Nothing is due.</source>
         <translation>Không còn gì phải trả.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="361"/>
+        <location filename="../../ui/payments/payment_page.py" line="364"/>
         <source>Type an amount first.</source>
         <translation>Hãy nhập số tiền trước.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="377"/>
+        <location filename="../../ui/payments/payment_page.py" line="380"/>
         <source>Cash %1</source>
         <translation>Tiền mặt %1</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="379"/>
+        <location filename="../../ui/payments/payment_page.py" line="382"/>
         <source>change %1</source>
         <translation>thối lại %1</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="382"/>
+        <location filename="../../ui/payments/payment_page.py" line="385"/>
         <source>Card %1</source>
         <translation>Thẻ %1</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="401"/>
+        <location filename="../../ui/payments/payment_page.py" line="404"/>
         <source>Void card payment</source>
         <translation>Hủy giao dịch thẻ</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="403"/>
+        <location filename="../../ui/payments/payment_page.py" line="406"/>
         <source>Remove payment</source>
         <translation>Xóa khoản thanh toán</translation>
     </message>
@@ -2266,24 +2266,24 @@
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../ui/shell.py" line="94"/>
+        <location filename="../../ui/shell.py" line="112"/>
         <source>Language</source>
         <translation>Ngôn ngữ</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="95"/>
+        <location filename="../../ui/shell.py" line="113"/>
         <source>Store</source>
         <translation>Cửa hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="96"/>
+        <location filename="../../ui/shell.py" line="114"/>
         <source>Device</source>
         <translation>Thiết bị</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="97"/>
-        <source>A manager sets up the receipt printer here.</source>
-        <translation>Quản lý cài đặt máy in hóa đơn tại đây.</translation>
+        <location filename="../../ui/shell.py" line="115"/>
+        <source>A manager sets up the receipt printer and the card terminal here.</source>
+        <translation>Quản lý cài đặt máy in hóa đơn và máy POS thẻ tại đây.</translation>
     </message>
 </context>
 <context>
@@ -2352,6 +2352,94 @@
         <location filename="../../ui/sync_screen.py" line="93"/>
         <source>held at this till</source>
         <translation>giữ lại tại máy này</translation>
+    </message>
+</context>
+<context>
+    <name>TerminalSettingsPanel</name>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="87"/>
+        <source>Card terminal</source>
+        <translation>Máy POS thẻ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="89"/>
+        <source>Address</source>
+        <translation>Địa chỉ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="89"/>
+        <source>Terminal ID (POIID)</source>
+        <translation>Mã máy POS (POIID)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="89"/>
+        <source>Key identifier</source>
+        <translation>Mã khóa</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="90"/>
+        <source>Key version</source>
+        <translation>Phiên bản khóa</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="90"/>
+        <source>Key passphrase</source>
+        <translation>Mật khẩu khóa</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="91"/>
+        <source>CA certificate file</source>
+        <translation>Tệp chứng chỉ CA</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="93"/>
+        <source>unchanged</source>
+        <translation>giữ nguyên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="95"/>
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="96"/>
+        <source>Test</source>
+        <translation>Kiểm tra</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="97"/>
+        <source>Remove terminal</source>
+        <translation>Gỡ máy POS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="129"/>
+        <source>Saving…</source>
+        <translation>Đang lưu…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="139"/>
+        <source>Saved. Card payments go to %1.</source>
+        <translation>Đã lưu. Thanh toán thẻ sẽ qua máy %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="145"/>
+        <source>No card terminal is set up now.</source>
+        <translation>Hiện chưa cài đặt máy POS thẻ nào.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="153"/>
+        <source>Asking the terminal…</source>
+        <translation>Đang hỏi máy POS…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="171"/>
+        <source>The terminal answered: it is set up right. Nothing was charged.</source>
+        <translation>Máy POS đã trả lời: cài đặt đúng. Không trừ tiền nào.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/terminal_settings_panel.py" line="174"/>
+        <source>The terminal did not answer as expected (%1). Check the address and that it is switched on.</source>
+        <translation>Máy POS không trả lời như mong đợi (%1). Kiểm tra địa chỉ và máy đã bật chưa.</translation>
     </message>
 </context>
 <context>

@@ -28,12 +28,10 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import random
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -42,40 +40,15 @@ from sqlalchemy import text
 
 from pos_app.db.engine import make_engine
 from pos_app.journal import ChainRecord, verify_chain
+from tests.pos_app.crash_checkout_lines import TIMEOUT_S, Lines
 from tests.pos_app.crash_worker import pending_intent
 from tests.pos_app.fixture_catalog import build_fixture_db
-from tests.waiting import WAIT_S, wait_for
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = int(os.environ.get("STORELINE_CRASH_KILLS", "40"))
 FRESH_EVERY = 8  # every 8th restart is a brand-new interpreter, the others come from a fork
-TIMEOUT_S = WAIT_S  # a child's start-up or a sale: seconds when the machine is busy
 SALES_BEFORE_KILL = 2  # in the runs that wait for sales: each adds this many at least
-
-
-class Lines:
-    """Lines a child process prints, read on a thread so that waiting can time out."""
-
-    def __init__(self, proc: subprocess.Popen, log_path: Path) -> None:
-        self.proc, self.log_path = proc, log_path
-        self.queue: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-
-    def _pump(self) -> None:
-        with self.proc.stdout:
-            for line in self.proc.stdout:
-                self.queue.put(line.strip())
-        self.queue.put("<eof>")
-
-    def expect(self, prefix: str) -> str:
-        try:
-            line = self.queue.get(timeout=TIMEOUT_S)
-        except queue.Empty:
-            line = "<timeout>"
-        if not line.startswith(prefix):
-            pytest.fail(f"crash worker said {line!r}, expected {prefix!r}:\n"
-                        f"{self.log_path.read_text()}")
-        return line
 
 
 class ForkServer:

@@ -16,6 +16,7 @@ from typing import Callable
 from pos_app.payments import authorisation
 from pos_app.payments.authorisation import Authoriser, Resolved
 from pos_app.payments.intents import IntentStore, PaymentIntent
+from pos_app.store_context import read_setting, write_setting
 from pos_app.tenders import TenderType
 from ui.tasks import TaskManager
 
@@ -25,10 +26,25 @@ Failed = Callable[[BaseException], None]
 
 class PaymentDesk:
     def __init__(self, tasks: TaskManager, intents: IntentStore,
-                 authorisers: dict[TenderType, Authoriser] | None = None) -> None:
+                 authorisers: dict[TenderType, Authoriser] | None = None,
+                 writer=None) -> None:
         self._tasks = tasks
         self.intents = intents
         self._authorisers = dict(authorisers or {})
+        self._writer = writer  # the device database, for the terminal's settings
+
+    def read_setting(self, key: str, on_done: Done) -> None:
+        """A device setting (the card terminal's), read on the database worker."""
+        def read():
+            with self._writer.connect() as conn:
+                return read_setting(conn, key)
+        self._tasks.run_db(read, on_done, lambda _e: on_done(None))
+
+    def write_setting(self, key: str, value, on_done: Done, on_error: Failed) -> None:
+        def write():
+            with self._writer.begin() as conn:
+                write_setting(conn, key, value)
+        self._tasks.run_db(write, on_done, on_error)
 
     def can_take(self, tender: TenderType) -> bool:
         return tender in self._authorisers
