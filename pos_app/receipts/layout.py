@@ -188,6 +188,7 @@ def _tender_blocks(receipt: Receipt, fmt) -> list[Block]:
             blocks.append(TextBlock(label(lang, "card", pan=tender.masked_pan), indent=2))
         if tender.auth_code:
             blocks.append(TextBlock(label(lang, "auth", code=tender.auth_code), indent=2))
+        blocks.extend(TextBlock(line, indent=2) for line in tender.slip)
     if receipt.change or any(t.tender is TenderType.CASH for t in receipt.tenders):
         blocks.append(RowBlock(label(lang, "change"), fmt(receipt.change), bold=True))
     if receipt.savings:

@@ -16,6 +16,8 @@ its own read-only connection), never on the UI thread. The dataclasses are safe 
 """
 from __future__ import annotations
 
+import json
+
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -80,6 +82,9 @@ class TenderLine:
     change: Money
     masked_pan: str | None = None  # "**** 4242" at most (DESIGN.md §3: no card data)
     auth_code: str | None = None
+    # the cardholder slip lines the card terminal returned (its payment intent's answer;
+    # terminals mask the card number on them themselves)
+    slip: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,17 @@ def mask_card_number(card: str | None) -> str | None:
     return "****" + card[-4:] if len(card) > 4 else "****"
 
 
+def _slip(answer: str | None) -> tuple[str, ...]:
+    """The slip lines of a payment intent's stored answer (pos_app/payments/intents.py)."""
+    if not answer:
+        return ()
+    try:
+        lines = json.loads(answer).get("receipt_lines") or ()
+    except (ValueError, AttributeError):
+        return ()
+    return tuple(str(line) for line in lines)
+
+
 def local_time_of(created_at_utc: str, tz_name: str) -> datetime:
     """A stored UTC timestamp ("2025-03-14T09:26:53.589793Z") in the store's time zone."""
     moment = datetime.strptime(created_at_utc, "%Y-%m-%dT%H:%M:%S.%fZ")
@@ -173,10 +189,11 @@ def build_receipt(conn: Connection, sale_id: str, *, copy: bool = False,
     lines = _lines(conn, sale_id, money)
     tenders = tuple(
         TenderLine(TenderType(tender), money(amount), money(tendered), money(change),
-                   masked_pan, auth_code)
-        for tender, amount, tendered, change, masked_pan, auth_code in conn.execute(text(
-            "SELECT tender, amount, tendered, change, masked_pan, auth_code FROM payments"
-            " WHERE sale_id = :id ORDER BY rowid"), {"id": sale_id}))
+                   masked_pan, auth_code, _slip(answer))
+        for tender, amount, tendered, change, masked_pan, auth_code, answer in conn.execute(
+            text("SELECT p.tender, p.amount, p.tendered, p.change, p.masked_pan, p.auth_code,"
+                 " i.result FROM payments p LEFT JOIN payment_intents i ON i.id = p.id"
+                 " WHERE p.sale_id = :id ORDER BY p.rowid"), {"id": sale_id}))
     associate = conn.execute(text("SELECT name FROM associates WHERE id = :id"),
                              {"id": associate_id}).scalar_one_or_none()
     customer_name, loyalty = _customer(conn, customer_id, lang)

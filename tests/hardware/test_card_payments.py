@@ -135,3 +135,38 @@ def test_a_terminal_that_is_switched_off_charges_nothing_and_is_asked_again_late
     intent = pay(intents, card, "sale-1", 150_000)
     assert intent.state is IntentState.FAILED  # UNREACHABLE: the request never left
     assert charged(sim) == {}
+
+
+def test_the_receipt_prints_the_slip_and_no_card_number_is_kept_anywhere(
+        device_db, clock, sim, card, intents, caplog):
+    """DESIGN.md §3: a grep of the till's database, its logs and the printed receipt for
+    13-19 digit Luhn-valid numbers finds none (the simulator's cards are real test PANs)."""
+    import logging
+
+    from pos_app.receipts.layout import plain_text, receipt_blocks
+    from pos_app.receipts.receipt import build_receipt
+    from tests.hardware.test_adyen_terminal import card_numbers_in
+
+    caplog.set_level(logging.DEBUG)
+    engine, ctx = device_db
+    snap = basket_of(engine, ctx, "TUI-BE").snapshot()
+    sale_id = str(uuid.uuid4())
+    sim.queue("drop_after_approve")  # the answer lost, then found by status: both kept
+    intent = pay(intents, card, sale_id, snap.priced.total)
+    complete_sale(engine, ctx, snap, (intent.payment(),), VND_STORE.cashier_id, clock,
+                  sale_id=sale_id)
+    with engine.connect() as conn:
+        receipt = build_receipt(conn, sale_id)
+        dump = "\n".join(str(row) for table in ("payments", "payment_intents", "sales",
+                                                "journal", "outbox")
+                         for row in conn.exec_driver_sql(f"SELECT * FROM {table}"))
+    [tender] = receipt.tenders
+    assert tender.slip and tender.masked_pan == intent.result.masked_pan
+    printed = "\n".join(plain_text(receipt_blocks(receipt), 42))
+    flowing = " ".join(printed.split())  # long slip lines wrap at the receipt's width
+    missing = [line for line in tender.slip if " ".join(line.split()) not in flowing]
+    assert missing == [], printed
+    assert tender.masked_pan in printed
+    assert card_numbers_in(printed) == []
+    assert card_numbers_in(dump) == []
+    assert card_numbers_in(caplog.text) == []
