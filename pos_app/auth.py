@@ -45,6 +45,9 @@ class Permission(str, Enum):
     DISCOUNT_ANY = "discount_any"
     PRICE_OVERRIDE = "price_override"
     NO_SALE = "no_sale"
+    # a card payment keyed on a stand-alone terminal above the store's limit (the till cannot
+    # check it: pos_app/payments/standalone.py)
+    STANDALONE_CARD = "standalone_card"
     MANAGE = "manage"
 
 

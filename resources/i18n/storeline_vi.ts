@@ -1302,182 +1302,192 @@
 <context>
     <name>PaymentPage</name>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="152"/>
+        <location filename="../../ui/payments/payment_page.py" line="162"/>
         <source>Payment</source>
         <translation>Thanh toán</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="153"/>
+        <location filename="../../ui/payments/payment_page.py" line="163"/>
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="154"/>
+        <location filename="../../ui/payments/payment_page.py" line="164"/>
         <source>Paid</source>
         <translation>Đã trả</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="155"/>
+        <location filename="../../ui/payments/payment_page.py" line="165"/>
         <source>Still due</source>
         <translation>Còn phải trả</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="156"/>
+        <location filename="../../ui/payments/payment_page.py" line="166"/>
         <source>Back to basket</source>
         <translation>Quay lại giỏ hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="157"/>
+        <location filename="../../ui/payments/payment_page.py" line="167"/>
         <source>Cash</source>
         <translation>Tiền mặt</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="158"/>
+        <location filename="../../ui/payments/payment_page.py" line="168"/>
         <source>Card</source>
         <translation>Thẻ</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="159"/>
+        <location filename="../../ui/payments/payment_page.py" line="169"/>
+        <source>Card on a stand-alone terminal</source>
+        <translation>Thẻ trên máy POS rời</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="170"/>
         <source>Cancel card payment</source>
         <translation>Hủy thanh toán thẻ</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="160"/>
+        <location filename="../../ui/payments/payment_page.py" line="171"/>
         <source>Check again</source>
         <translation>Kiểm tra lại</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="161"/>
+        <location filename="../../ui/payments/payment_page.py" line="172"/>
         <source>Complete the sale</source>
         <translation>Hoàn tất đơn hàng</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="192"/>
+        <location filename="../../ui/payments/payment_page.py" line="203"/>
         <source>Amount: %1</source>
         <translation>Số tiền: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="210"/>
+        <location filename="../../ui/payments/payment_page.py" line="221"/>
         <source>No card terminal is set up on this till. Ask a manager to set it up under Settings.</source>
         <translation>Quầy này chưa cài đặt máy POS thẻ. Nhờ quản lý cài đặt trong phần Cài đặt.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="222"/>
+        <location filename="../../ui/payments/payment_page.py" line="233"/>
         <source>Present card on terminal…</source>
         <translation>Mời khách quẹt, chạm hoặc cắm thẻ trên máy POS…</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="245"/>
+        <location filename="../../ui/payments/payment_page.py" line="273"/>
+        <source>A card payment of %1 on a stand-alone terminal needs a manager.</source>
+        <translation>Thanh toán thẻ %1 trên máy POS rời cần quản lý duyệt.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/payment_page.py" line="289"/>
         <source>Cancelling on the terminal…</source>
         <translation>Đang hủy trên máy POS…</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="262"/>
+        <location filename="../../ui/payments/payment_page.py" line="306"/>
         <source>No answer from the terminal yet. Do not take another payment: press Check again.</source>
         <translation>Máy POS chưa trả lời. Đừng thu thêm lần nữa: bấm Kiểm tra lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="273"/>
+        <location filename="../../ui/payments/payment_page.py" line="317"/>
         <source>Card approved: %1</source>
         <translation>Thẻ được chấp nhận: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="285"/>
+        <location filename="../../ui/payments/payment_page.py" line="329"/>
         <source>The card payment could not start: %1. Nothing was charged.</source>
         <translation>Không thể bắt đầu thanh toán thẻ: %1. Chưa trừ tiền.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="291"/>
+        <location filename="../../ui/payments/payment_page.py" line="335"/>
         <source>Nothing was charged; the basket and the payments taken are kept.</source>
         <translation>Chưa trừ tiền; giỏ hàng và các khoản đã thu vẫn được giữ nguyên.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="293"/>
+        <location filename="../../ui/payments/payment_page.py" line="337"/>
         <source>Declined: %1.</source>
         <translation>Bị từ chối: %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="293"/>
+        <location filename="../../ui/payments/payment_page.py" line="337"/>
         <source>no reason given</source>
         <translation>không rõ lý do</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="295"/>
+        <location filename="../../ui/payments/payment_page.py" line="339"/>
         <source>Cancelled on the terminal.</source>
         <translation>Đã hủy trên máy POS.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="297"/>
+        <location filename="../../ui/payments/payment_page.py" line="341"/>
         <source>The terminal is busy with another payment; try again.</source>
         <translation>Máy POS đang xử lý một giao dịch khác; hãy thử lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="299"/>
+        <location filename="../../ui/payments/payment_page.py" line="343"/>
         <source>The terminal cannot be reached (%1).</source>
         <translation>Không kết nối được với máy POS (%1).</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="312"/>
+        <location filename="../../ui/payments/payment_page.py" line="356"/>
         <source>Voiding the card payment…</source>
         <translation>Đang hủy giao dịch thẻ…</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="319"/>
+        <location filename="../../ui/payments/payment_page.py" line="363"/>
         <source>The card payment was voided; the money goes back to the card.</source>
         <translation>Giao dịch thẻ đã được hủy; tiền được hoàn về thẻ.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="323"/>
+        <location filename="../../ui/payments/payment_page.py" line="367"/>
         <source>The terminal did not confirm the void. The payment stays; try again or call a manager.</source>
         <translation>Máy POS chưa xác nhận việc hủy. Khoản thanh toán vẫn còn; hãy thử lại hoặc gọi quản lý.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="328"/>
+        <location filename="../../ui/payments/payment_page.py" line="372"/>
         <source>Payments were taken: remove or void them before changing the basket.</source>
         <translation>Đã thu tiền: hãy xóa hoặc hủy các khoản đó trước khi sửa giỏ hàng.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="352"/>
+        <location filename="../../ui/payments/payment_page.py" line="396"/>
         <source>Scanned %1, but this basket is being paid: finish the payment, or remove the payments first.</source>
         <translation>Đã quét %1, nhưng giỏ hàng này đang được thanh toán: hãy hoàn tất thanh toán, hoặc xóa các khoản đã thu trước.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="358"/>
+        <location filename="../../ui/payments/payment_page.py" line="402"/>
         <source>%1 is more than the %2 still due. Only cash can be more (it gives change).</source>
         <translation>%1 nhiều hơn số %2 còn phải trả. Chỉ tiền mặt mới được trả dư (để thối lại).</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="362"/>
+        <location filename="../../ui/payments/payment_page.py" line="406"/>
         <source>Nothing is due.</source>
         <translation>Không còn gì phải trả.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="364"/>
+        <location filename="../../ui/payments/payment_page.py" line="408"/>
         <source>Type an amount first.</source>
         <translation>Hãy nhập số tiền trước.</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="380"/>
+        <location filename="../../ui/payments/payment_page.py" line="424"/>
         <source>Cash %1</source>
         <translation>Tiền mặt %1</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="382"/>
+        <location filename="../../ui/payments/payment_page.py" line="426"/>
         <source>change %1</source>
         <translation>thối lại %1</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="385"/>
+        <location filename="../../ui/payments/payment_page.py" line="429"/>
         <source>Card %1</source>
         <translation>Thẻ %1</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="404"/>
+        <location filename="../../ui/payments/payment_page.py" line="448"/>
         <source>Void card payment</source>
         <translation>Hủy giao dịch thẻ</translation>
     </message>
     <message>
-        <location filename="../../ui/payments/payment_page.py" line="406"/>
+        <location filename="../../ui/payments/payment_page.py" line="450"/>
         <source>Remove payment</source>
         <translation>Xóa khoản thanh toán</translation>
     </message>
@@ -2284,6 +2294,49 @@
         <location filename="../../ui/shell.py" line="115"/>
         <source>A manager sets up the receipt printer and the card terminal here.</source>
         <translation>Quản lý cài đặt máy in hóa đơn và máy POS thẻ tại đây.</translation>
+    </message>
+</context>
+<context>
+    <name>StandaloneCardDialog</name>
+    <message>
+        <location filename="../../ui/payments/standalone_dialog.py" line="19"/>
+        <source>Card on a stand-alone terminal</source>
+        <translation>Thẻ trên máy POS rời</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/standalone_dialog.py" line="21"/>
+        <source>Key %1 on the terminal. When it is approved, type what its slip says:</source>
+        <translation>Nhập %1 trên máy POS. Khi được chấp nhận, hãy gõ lại thông tin trên phiếu:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/standalone_dialog.py" line="36"/>
+        <source>Approval code</source>
+        <translation>Mã chuẩn chi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/standalone_dialog.py" line="37"/>
+        <source>Card&apos;s last 4 digits</source>
+        <translation>4 số cuối của thẻ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/standalone_dialog.py" line="38"/>
+        <source>Back</source>
+        <translation>Quay lại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/standalone_dialog.py" line="38"/>
+        <source>Record payment</source>
+        <translation>Ghi nhận thanh toán</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/standalone_dialog.py" line="51"/>
+        <source>The approval code is 2 to 8 letters or digits, as printed on the slip.</source>
+        <translation>Mã chuẩn chi gồm 2 đến 8 chữ hoặc số, như in trên phiếu.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/payments/standalone_dialog.py" line="53"/>
+        <source>Type the card&apos;s last 4 digits, nothing more.</source>
+        <translation>Chỉ nhập 4 số cuối của thẻ, không hơn.</translation>
     </message>
 </context>
 <context>

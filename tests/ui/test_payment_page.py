@@ -184,3 +184,58 @@ def test_cancel_on_the_card_step_charges_nothing_and_keeps_the_tenders(qtbot, ma
     qtbot.waitUntil(lambda: "Declined" in page.message.text(), timeout=WAIT_MS)
     assert "Not enough balance" in page.message.text() and page.tenders.count() == 1
     assert all(e.state != "charged" for e in sim.ledger.entries)
+
+
+def test_a_stand_alone_terminal_payment_is_copied_from_its_slip(qtbot, make_app, shots_dir):
+    from pos_app.payments.standalone import MANAGER_ABOVE
+    from ui.override_dialog import OverrideDialog
+    from ui.payments.standalone_dialog import StandaloneCardDialog
+
+    app = make_app("hcm", "counter", "en")
+    sell = _two_tees(qtbot, app)
+    sell.basket.set_quantity(sell.basket.lines[0].line_id, 30)  # 5.970.000 ₫
+    total = 30 * DEMO_VN_TEE_PRICE
+    assert total > MANAGER_ABOVE["VND"]
+    _click(qtbot, sell.btn_pay_other)
+    page = sell.payment_page
+
+    # a small part first: no manager needed; a typo is named, nothing is recorded
+    _type_amount(qtbot, page, "900000")
+    _click(qtbot, page.btn_standalone)
+    dlg = page.active_dialog
+    assert isinstance(dlg, StandaloneCardDialog)
+    dlg.approval.setText("A1")
+    dlg.last4.setText("12")
+    _click(qtbot, dlg.confirm)
+    assert dlg.isVisible() and "last 4 digits" in dlg.error.text()
+    dlg.grab().save(str(shots_dir / "standalone_card_dialog_en.png"))
+    dlg.last4.setText("4242")
+    _click(qtbot, dlg.confirm)
+    qtbot.waitUntil(lambda: page.tenders.count() == 1, timeout=WAIT_MS)
+    assert "**** 4242" in page.tenders.item(0).text() and "A1" in page.tenders.item(0).text()
+    assert page.val_due.text() == "5.070.000\xa0₫"
+
+    # the rest, above the store's limit: a manager's PIN first
+    manager = next(a for a in DEMO_ASSOCIATES["hcm"] if a.code == "M01")
+    _click(qtbot, page.btn_standalone)
+    dlg = page.active_dialog
+    dlg.approval.setText("Z9Y8X7")
+    dlg.last4.setText("1111")
+    _click(qtbot, dlg.confirm)
+    qtbot.waitUntil(lambda: isinstance(sell.active_dialog, OverrideDialog), timeout=WAIT_MS)
+    assert page.tenders.count() == 1  # not recorded before the approval
+    override = sell.active_dialog
+    qtbot.keyClicks(override.pin, manager.pin)
+    qtbot.waitUntil(lambda: override.pin.text() == manager.pin, timeout=WAIT_MS)
+    _click(qtbot, override.approve_btn)
+    qtbot.waitUntil(lambda: sell.pages.currentWidget() is sell.complete_view, timeout=WAIT_MS)
+    with sqlite3.connect(app.engines[0].url.database) as db:
+        rows = db.execute("SELECT p.amount, p.masked_pan, p.auth_code, p.reference, i.state,"
+                          " i.message FROM payments p JOIN payment_intents i ON i.id = p.id"
+                          " WHERE p.sale_id = ? ORDER BY p.amount", (sell.last_sale.sale_id,)
+                          ).fetchall()
+    manager_id = next(a.id for a in app.services.till.associates() if a.code == "M01")
+    assert [r[:5] for r in rows] == [
+        (900_000, "**** 4242", "A1", "standalone", "attached"),
+        (5_070_000, "**** 1111", "Z9Y8X7", "standalone", "attached")]
+    assert manager_id in rows[1][5] and rows[0][5] == "stand-alone terminal"

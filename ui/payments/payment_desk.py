@@ -16,6 +16,7 @@ from typing import Callable
 from pos_app.payments import authorisation
 from pos_app.payments.authorisation import Authoriser, Resolved
 from pos_app.payments.intents import IntentStore, PaymentIntent
+from pos_app.payments.standalone import standalone_approval
 from pos_app.store_context import read_setting, write_setting
 from pos_app.tenders import TenderType
 from ui.tasks import TaskManager
@@ -67,6 +68,19 @@ class PaymentDesk:
             self.intents, authoriser, sale_id=sale_id, tender=tender, amount=amount,
             currency=currency, basket=basket, associate_id=associate_id,
             on_opened=on_opened), on_done, on_error)
+
+    def record_standalone(self, *, sale_id: str, amount: int, currency: str,
+                          approval_code: str, last4: str, associate_id: str | None,
+                          approved_by: str | None, on_done: Done, on_error: Failed) -> None:
+        """A stand-alone terminal's approval, as the cashier typed it from the slip: an
+        intent opened and approved at once (pos_app/payments/standalone.py)."""
+        def record() -> PaymentIntent:
+            intent = self.intents.open(sale_id, TenderType.CARD, amount, currency,
+                                       associate_id=associate_id)
+            answer = standalone_approval(intent.id, amount, currency, approval_code, last4)
+            note = f"stand-alone terminal; approved by {approved_by}" if approved_by else ""
+            return self.intents.record(intent.id, answer, note)
+        self._tasks.run_db(record, on_done, on_error)
 
     def cancel(self, intent: PaymentIntent) -> None:
         """Ask the terminal to stop waiting for the card (its answer ends `authorise`)."""

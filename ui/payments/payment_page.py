@@ -23,11 +23,15 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
+from pos_app.auth import Permission
 from pos_app.payments.intents import IntentState, PaymentIntent
+from pos_app.payments.standalone import needs_manager
 from pos_app.payments.session import PaymentRefused, PaymentSession, Refusal
 from pos_app.payments.terminal import TerminalOutcome
 from pos_app.tenders import EXTERNAL_TENDERS, Payment, TenderType
 from ui.keypad import Keypad
+from ui.payments.standalone_dialog import StandaloneCardDialog
+from ui.permission_gate import PermissionGate
 from ui.services import AppServices
 from ui.theme import LayoutMode
 
@@ -38,11 +42,15 @@ class PaymentPage(QWidget):
     back = Signal()
 
     def __init__(self, services: AppServices, checkout: Checkout,
+                 gate: PermissionGate | None = None, open_dialog=None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("PaymentPage")
         self.services = services
         self._checkout = checkout
+        self._gate = gate  # a manager's PIN for a large stand-alone card payment
+        self._open = open_dialog or (lambda dlg: dlg.open())
+        self.active_dialog = None
         self.session: PaymentSession | None = None
         self.sale_id = ""
         self._basket_doc: dict | None = None
@@ -93,6 +101,7 @@ class PaymentPage(QWidget):
         self.keypad.cleared.connect(lambda: self._set_digits(""))
         self.btn_cash = self._button("TenderCash", self.take_cash, "primary")
         self.btn_card = self._button("TenderCard", self.take_card, "primary")
+        self.btn_standalone = self._button("TenderStandaloneCard", self.take_standalone_card)
         height = 64 if tablet else 52
         for b in (self.btn_cash, self.btn_card):
             b.setMinimumHeight(height)
@@ -106,6 +115,7 @@ class PaymentPage(QWidget):
         row.addWidget(self.btn_cash)
         row.addWidget(self.btn_card)
         entry_col.addLayout(row)
+        entry_col.addWidget(self.btn_standalone)
 
         # The card step: shown while the terminal is asked, with a Cancel that reaches it.
         waiting = QWidget(self)
@@ -156,6 +166,7 @@ class PaymentPage(QWidget):
         self.btn_back.setText(self.tr("Back to basket"))
         self.btn_cash.setText(self.tr("Cash"))
         self.btn_card.setText(self.tr("Card"))
+        self.btn_standalone.setText(self.tr("Card on a stand-alone terminal"))
         self.btn_cancel_card.setText(self.tr("Cancel card payment"))
         self.btn_check_again.setText(self.tr("Check again"))
         self.btn_complete.setText(self.tr("Complete the sale"))
@@ -230,6 +241,39 @@ class PaymentPage(QWidget):
                        currency=self.session.currency, basket=self._basket_doc,
                        associate_id=self._associate_id, on_opened=self._opened,
                        on_done=self._card_answered, on_error=self._card_failed)
+
+    def take_standalone_card(self) -> None:
+        """The cashier keys the amount on a stand-alone terminal and copies its slip."""
+        amount = self.typed()
+        try:
+            self.session.check(TenderType.CARD, amount)
+        except PaymentRefused as exc:
+            self._refused(exc)
+            return
+        dlg = StandaloneCardDialog(self.services.money(amount), amount, self.session.currency,
+                                   self)
+        self.active_dialog = dlg
+        dlg.accepted.connect(lambda: self._standalone_typed(amount, dlg.approval.text(),
+                                                            dlg.last4.text()))
+        self._open(dlg)
+
+    def _standalone_typed(self, amount: int, approval: str, last4: str) -> None:
+        def record(approved_by: str | None) -> None:
+            self._card_busy = True
+            self._refresh_buttons()
+            self.services.payments.record_standalone(
+                sale_id=self.sale_id, amount=amount, currency=self.session.currency,
+                approval_code=approval, last4=last4, associate_id=self._associate_id,
+                approved_by=approved_by, on_done=self._card_answered,
+                on_error=self._card_failed)
+
+        if needs_manager(amount, self.session.currency) and self._gate is not None:
+            self._gate.with_permission(
+                Permission.STANDALONE_CARD,
+                self.tr("A card payment of %1 on a stand-alone terminal needs a manager.")
+                .replace("%1", self.services.money(amount)), record)
+        else:
+            record(None)
 
     def _opened(self, intent: PaymentIntent) -> None:
         """I/O thread (the one exception here): the intent is durable; Cancel may reach the
@@ -407,6 +451,8 @@ class PaymentPage(QWidget):
         due = self.session.due if self.session else 0
         self.btn_cash.setEnabled(due > 0 and not busy)
         self.btn_card.setEnabled(due > 0 and not busy)
+        self.btn_standalone.setEnabled(due > 0 and not busy and self.services.payments
+                                       is not None)
         self.btn_back.setEnabled(not busy)
 
     def _say(self, level: str, text: str) -> None:

@@ -144,7 +144,7 @@ class SellScreen(QWidget):
 
         self.complete_view = SaleCompleteView(self.services, self)
         self.complete_view.new_sale.connect(self.start_new_sale)
-        self.payment_page = PaymentPage(self.services, self.checkout, self)
+        self.payment_page = PaymentPage(self.services, self.checkout, self.gate, self._open, self)
         self.payment_page.back.connect(lambda: self.pages.setCurrentIndex(0))
         self.pages = QStackedWidget(self)
         self.pages.addWidget(sell_page)
