@@ -6,11 +6,19 @@
     pos-hq enrolment-code --database URL --store HCM1 [--ttl 60]
     pos-hq revoke --database URL DEVICE_ID
     pos-hq audit --database URL          (exit 1 when any device has gaps or chain breaks)
+    pos-hq gift-cards --database URL --count N --currency VND [--pin-digits 6]
+    pos-hq gift-card-block --database URL CARD [--reason TEXT]   (and gift-card-unblock CARD)
+    pos-hq store-credit-issue --database URL --customer ID --amount N --currency VND
+                              --by MANAGER --reason TEXT [--request-id UUID]
 
 URL: a SQLite file path or URL (the default, ./storeline-hq.db) or
 `postgresql+psycopg://user@host/db`. Every command upgrades the schema first.
 Runs on the main thread; `serve` hands the app to uvicorn (its own event loop + threadpool).
 Secrets: enrolment codes are printed once for the operator; device secrets are never printed.
+Gift card numbers and PINs are printed once by `gift-cards` (for the card printer); HQ keeps
+only the PINs' hashes. The bank webhook's secret (docs/payments.md) is read from the file
+named by `serve --bank-webhook-secret-file` or from STORELINE_HQ_BANK_WEBHOOK_SECRET, never
+from the command line (which `ps` shows to every user), and is never printed.
 
 `serve` believes forwarded headers (X-Forwarded-For) only from the proxies named with
 --trusted-proxy: uvicorn's own default trusted every client on 127.0.0.1, so anything on the
@@ -73,6 +81,19 @@ def cmd_serve(args) -> int:
         print(f"warning: STORELINE_HQ_ADMIN_TOKEN is shorter than {SHORT_ADMIN_TOKEN} "
               "characters: failed attempts are limited per address, but a short token can "
               "still be guessed from many; use a long random one", file=sys.stderr, flush=True)
+    from hq.api.app import BANK_WEBHOOK_SECRET_ENV, bank_webhook_secrets
+
+    if args.bank_webhook_secret_file:
+        try:
+            secret = open(args.bank_webhook_secret_file, encoding="utf-8").read().strip()
+        except OSError as exc:
+            print(f"cannot read --bank-webhook-secret-file: {exc.strerror}", file=sys.stderr)
+            return 2
+        os.environ[BANK_WEBHOOK_SECRET_ENV] = secret  # the workers read it from there too
+    if not bank_webhook_secrets():
+        print(f"note: no bank webhook secret ({BANK_WEBHOOK_SECRET_ENV} or "
+              "--bank-webhook-secret-file): bank credit notifications are refused, so VietQR "
+              "transfers are never confirmed", file=sys.stderr, flush=True)
     limits = Limits(device_per_second=args.device_requests_per_second,
                     auth_failures_per_minute=args.auth_failures_per_minute,
                     enrolments_per_minute=args.enrolments_per_minute)
@@ -137,6 +158,63 @@ def cmd_revoke(args) -> int:
     return 0
 
 
+def cmd_gift_cards(args) -> int:
+    from hq.services.common import ServiceError
+    from hq.services.gift_cards import create_cards
+    from sync.protocol_payments import format_gift_card
+
+    try:
+        with _engine(args).begin() as conn:
+            made = create_cards(conn, args.count, args.currency, args.pin_digits)
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for number, pin in made:  # shown once, for the card printer: HQ keeps only the hash
+        print(f"{format_gift_card(number)}\t{pin}")
+    print(f"{len(made)} inactive gift card(s) in {args.currency}: each is activated by the "
+          f"sale that sells it", file=sys.stderr)
+    return 0
+
+
+def cmd_gift_card_block(args) -> int:
+    from hq.services.common import ServiceError
+    from hq.services.gift_cards import set_blocked
+
+    try:
+        with _engine(args).begin() as conn:
+            card = set_blocked(conn, args.card, args.fn is cmd_gift_card_block,
+                               getattr(args, "reason", None))
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{card['card']} {card['state']} balance={card['balance']} {card['currency']}")
+    return 0
+
+
+def cmd_gift_card_unblock(args) -> int:
+    return cmd_gift_card_block(args)
+
+
+def cmd_store_credit_issue(args) -> int:
+    import uuid
+
+    from hq.services.common import ServiceError
+    from hq.services.store_credit import issue
+
+    request_id = args.request_id or str(uuid.uuid4())
+    try:
+        with _engine(args).begin() as conn:
+            done = issue(conn, request_id, args.customer, args.amount, args.currency,
+                         args.by, args.reason)
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"issued {done['amount']} {args.currency} to {done['customer_id']}: balance "
+          f"{done['balance']} (entry {done['id']}; the same --request-id again issues "
+          f"nothing more)")
+    return 0
+
+
 def _ranges(gaps) -> str:
     return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in gaps)
 
@@ -186,6 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="address (or network) of a reverse proxy whose X-Forwarded-For HQ "
                         "believes; repeat for several. Default: none, the client is the TCP "
                         "peer")
+    p.add_argument("--bank-webhook-secret-file", metavar="PATH",
+                   help="file holding the bank webhook's HMAC secret (several, comma-"
+                        "separated, while rotating); default: STORELINE_HQ_BANK_WEBHOOK_"
+                        "SECRET. docs/payments.md")
     p.add_argument("--workers", type=int, default=1,
                    help="worker processes (ingest throughput scales with cores; the "
                         "limits below are then kept per worker)")
@@ -207,6 +289,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("revoke", cmd_revoke, "revoke a device")
     p.add_argument("device_id")
     command("audit", cmd_audit, "journal completeness per device (exit 1 on problems)")
+    p = command("gift-cards", cmd_gift_cards, "make inactive gift cards (prints number, PIN)")
+    p.add_argument("--count", type=int, required=True)
+    p.add_argument("--currency", required=True, help="ISO 4217, e.g. VND")
+    p.add_argument("--pin-digits", type=int, default=6, choices=(4, 5, 6))
+    p = command("gift-card-block", cmd_gift_card_block, "block a gift card (lost, stolen)")
+    p.add_argument("card")
+    p.add_argument("--reason", help="shown to the cashier when the card is refused")
+    p = command("gift-card-unblock", cmd_gift_card_unblock,
+                "unblock a gift card (also clears its wrong-PIN count)")
+    p.add_argument("card")
+    p = command("store-credit-issue", cmd_store_credit_issue,
+                "issue store credit to a customer (audited)")
+    p.add_argument("--customer", required=True, help="the customer's id")
+    p.add_argument("--amount", type=int, required=True, help="minor units (VND: dong)")
+    p.add_argument("--currency", required=True)
+    p.add_argument("--by", required=True, help="the manager who decided it")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--request-id", help="a UUID: repeating the command with it is safe")
     return parser
 
 

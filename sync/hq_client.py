@@ -29,10 +29,17 @@ from sync.protocol import (
     SNAPSHOT_MEDIA_TYPE, ChangePage, EnrolRequest, EnrolResponse, JournalStatus, OutboxEventIn,
     PushRequest, PushResponse,
 )
+from sync.protocol_payments import (
+    Authorisation, GiftCardBalance, PaymentSettings, StoreCreditBalance, TransferIntent,
+    TransferIntentIn, VoidResult,
+)
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds: short, the caller falls back/retries
+# Live payment look-ups (a transfer's state while the customer waits, a balance): shorter
+# still; the till polls again or says HQ cannot be reached (DESIGN.md §4).
+LOOKUP_TIMEOUT = (2.0, 3.0)
 
 
 class HQError(Exception):
@@ -103,13 +110,15 @@ def _retry_after(resp: requests.Response) -> float | None:
 
 
 class HQClient:
-    """Typed calls to HQ's /v1 API. `credentials` = (device_id, secret), None before enrolment."""
+    """Typed calls to HQ's /v1 API. `credentials` = (device_id, secret), None before enrolment.
+    `lookup_timeout`: of the live payment look-ups (a transfer's state, a balance)."""
 
     def __init__(self, base_url: str, credentials: tuple[str, str] | None = None,
                  timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None,
+                 lookup_timeout: tuple[float, float] = LOOKUP_TIMEOUT) -> None:
         self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
+        self.timeout, self.lookup_timeout = timeout, lookup_timeout
         self._session = session or requests.Session()
         self._auth: str | None = None
         self.device_id: str | None = None
@@ -182,6 +191,57 @@ class HQClient:
     def journal_status(self) -> JournalStatus:
         return self._call("GET", "/v1/devices/me/journal", JournalStatus)
 
+    # --- payments (sync/protocol_payments.py; every call is safe to repeat) -------------
+    def register_transfer_intent(self, intent: TransferIntentIn) -> TransferIntent:
+        """Register a VietQR intent (idempotent by its id; again with
+        `accepted_offline_by` once a manager accepted it unconfirmed)."""
+        return self._call("POST", "/v1/payments/intents", TransferIntent,
+                          json=intent.model_dump())
+
+    def transfer_intent(self, intent_id: str) -> TransferIntent:
+        """The intent's state at HQ ("confirmed" once the bank's credit matched); a short
+        timeout: the payment screen polls this."""
+        return self._call("GET", f"/v1/payments/intents/{intent_id}", TransferIntent,
+                          timeout=self.lookup_timeout)
+
+    def cancel_transfer_intent(self, intent_id: str) -> TransferIntent:
+        return self._call("POST", f"/v1/payments/intents/{intent_id}/cancel", TransferIntent)
+
+    def payment_settings(self) -> PaymentSettings:
+        return self._call("GET", "/v1/payments/settings", PaymentSettings,
+                          timeout=self.lookup_timeout)
+
+    def gift_card_balance(self, card: str, pin: str) -> GiftCardBalance:
+        """403 wrong PIN / card locked, 404 unknown card: HQRejected with HQ's reason."""
+        return self._call("POST", "/v1/payments/gift-cards/balance", GiftCardBalance,
+                          json={"card": card, "pin": pin}, timeout=self.lookup_timeout)
+
+    def redeem_gift_card(self, payment_id: str, card: str, pin: str, amount: int,
+                         currency: str) -> Authorisation:
+        """Approved or declined (`Authorisation.decline`); any error: ask again with the
+        same payment id, or void it."""
+        return self._call("POST", "/v1/payments/gift-cards/redeem", Authorisation, json={
+            "payment_id": payment_id, "card": card, "pin": pin, "amount": amount,
+            "currency": currency})
+
+    def void_gift_card(self, payment_id: str, card: str) -> VoidResult:
+        return self._call("POST", "/v1/payments/gift-cards/void", VoidResult,
+                          json={"payment_id": payment_id, "card": card})
+
+    def store_credit_balance(self, customer_id: str) -> StoreCreditBalance:
+        return self._call("GET", f"/v1/payments/store-credit/{customer_id}/balance",
+                          StoreCreditBalance, timeout=self.lookup_timeout)
+
+    def redeem_store_credit(self, payment_id: str, customer_id: str, amount: int,
+                            currency: str) -> Authorisation:
+        return self._call("POST", "/v1/payments/store-credit/redeem", Authorisation, json={
+            "payment_id": payment_id, "customer_id": customer_id, "amount": amount,
+            "currency": currency})
+
+    def void_store_credit(self, payment_id: str, customer_id: str) -> VoidResult:
+        return self._call("POST", "/v1/payments/store-credit/void", VoidResult,
+                          json={"payment_id": payment_id, "customer_id": customer_id})
+
     def health(self) -> bool:
         """True when HQ answers /healthz with {"status": "ok"}; never raises."""
         try:
@@ -197,10 +257,11 @@ class HQClient:
             if self._auth is None:
                 raise HQRejected(401, "this device is not enrolled (no credentials)")
             headers["Authorization"] = self._auth
+        timeout = kwargs.pop("timeout", None) or self.timeout
         for attempt in (1, 2):
             try:
                 resp = self._session.request(method, self.base_url + path, headers=headers,
-                                             timeout=self.timeout, **kwargs)
+                                             timeout=timeout, **kwargs)
                 if not kwargs.get("stream"):
                     _ = resp.content  # read the whole body here: a drop mid-body raises here
                 return resp

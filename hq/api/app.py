@@ -18,7 +18,8 @@ Every invalid request gets a 4xx with a reason, never a 500:
 
 Routes: hq/api/device_sync.py (health, enrol, push, changes, journal), customers.py and
 lookups.py (clienteling, live look-ups), snapshot.py, admin.py and review.py (sale flags,
-cross-store writes); /openapi.json: openapi.py.
+cross-store writes), payments.py (VietQR intents and the bank's signed webhook, gift cards,
+store credit); /openapi.json: openapi.py.
 
 Threads: endpoints are plain `def` (FastAPI's threadpool) except where a body is read by
 hand; each request takes one connection from the engine's pool for one transaction
@@ -43,6 +44,7 @@ from hq.api import customers as customers_api
 from hq.api import device_sync
 from hq.api import lookups as lookups_api
 from hq.api import openapi
+from hq.api import payments as payments_api
 from hq.api import review as review_api
 from hq.api import snapshot as snapshot_api
 from hq.api.edge import BodyLimit, validation_error
@@ -53,9 +55,12 @@ from hq.services.book import BookPublisher
 from hq.services.common import ServiceError
 from hq.services.stock_publisher import StockPublisher
 from sync.protocol import PROTOCOL_VERSION, PushRequest
+from sync.protocol_payments import BankCredit
 
 T = TypeVar("T")
 DATABASE_ENV = "STORELINE_HQ_DATABASE"  # read by app_from_env (multi-worker `pos-hq serve`)
+# The bank webhook's HMAC secret(s), comma-separated (rotation): hq/api/payments.py.
+BANK_WEBHOOK_SECRET_ENV = "STORELINE_HQ_BANK_WEBHOOK_SECRET"
 MAX_BODY_BYTES = 16 * 1024 * 1024  # POST /v1/push: a full batch of large sales is well under
 MAX_SMALL_BODY_BYTES = 64 * 1024  # every other route: an enrolment, a search, a code request
 
@@ -66,13 +71,22 @@ def admin_token_from_env() -> tuple[str, bool]:
     return (token, False) if token else (secrets.token_urlsafe(24), True)
 
 
+def bank_webhook_secrets(value: str | None = None) -> list[bytes]:
+    """The webhook secrets in `value` (default: STORELINE_HQ_BANK_WEBHOOK_SECRET)."""
+    value = os.environ.get(BANK_WEBHOOK_SECRET_ENV, "") if value is None else value
+    return [s.strip().encode() for s in value.split(",") if s.strip()]
+
+
 def create_app(engine: Engine, admin_token: str | None = None,
                limiter: TokenBuckets | None = None,
                enrol_limiter: TokenBuckets | None = None, *, limits: Limits | None = None,
-               auth_failures: TokenBuckets | None = None, clock=time.monotonic) -> FastAPI:
+               auth_failures: TokenBuckets | None = None, clock=time.monotonic,
+               bank_webhook_secret: str | None = None) -> FastAPI:
     """The app for `engine`. `limits`: what `pos-hq serve` allows (hq/api/ratelimit.py);
     `limiter` (requests per device), `enrol_limiter` (enrolments per client address) and
-    `auth_failures` (per address and per credential) replace the buckets made from them."""
+    `auth_failures` (per address and per credential) replace the buckets made from them.
+    `bank_webhook_secret`: the bank webhook's secret(s), comma-separated (default: the
+    environment's STORELINE_HQ_BANK_WEBHOOK_SECRET)."""
     app = FastAPI(title="Storeline HQ", version=str(PROTOCOL_VERSION))
     app.state.gate = AuthGate(engine, admin_token or admin_token_from_env()[0], limits,
                               requests=limiter, enrolments=enrol_limiter,
@@ -103,7 +117,12 @@ def create_app(engine: Engine, admin_token: str | None = None,
     app.include_router(snapshot_api.router(engine))  # GET /v1/snapshot
     app.include_router(admin_api.router(in_transaction))
     app.include_router(review_api.router(in_transaction))
-    openapi.install(app, PushRequest)  # push reads its body itself: declared by hand
+    app.include_router(payments_api.webhook_router(
+        in_transaction, bank_webhook_secrets(bank_webhook_secret)))
+    app.include_router(payments_api.device_router(in_transaction))
+    app.include_router(payments_api.admin_router(in_transaction))
+    # push and the bank webhook read their bodies themselves: declared by hand
+    openapi.install(app, PushRequest, BankCredit)
     publisher = StockPublisher(engine)  # sold stock to the stores' feeds, off the push path
     app.router.on_startup.append(publisher.start)
     app.router.on_shutdown.append(publisher.stop)

@@ -36,6 +36,7 @@ import orjson
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
 from sync.protocol import OutboxEventIn, check_text, first_unsafe, unsafe_in
+from sync.protocol_payments import redact_pans
 
 MAX_EVENT_BYTES = 256 * 1024  # UTF-8 bytes of the payload's JSON
 MAX_TEXT_CHARS = 8_192  # any one string in a payload
@@ -116,6 +117,7 @@ def storable_payload(payload: dict[str, Any]) -> str:
     """The payload as JSON text any database stores: json.dumps escapes every control
     character, and a lone surrogate (which no UTF-8 text can hold) is written as its \\u
     escape by the ASCII form."""
+    payload = redact_pans(payload)  # never store what could be a card number
     text = json.dumps(payload, ensure_ascii=False)
     try:
         text.encode("utf-8")

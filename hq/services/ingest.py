@@ -14,7 +14,8 @@ What decides an event (issue 18), in this order:
    other control character), the size bounds;
 2. the topic: a sale's own checks (sale_validation.py: shape, store, currency, sizes, times,
    totals, hash; loyalty.py), then HQ's data (sale_checks.py, batched: variants, receipt
-   numbers, price flags); a customer event's (customer_events.py, customer_scope.py);
+   numbers, price flags); its payments (payments.py: tenders, card data, gift cards, store
+   credit, VietQR intents); a customer event's (customer_events.py, customer_scope.py);
 3. the database itself: whatever it refuses about one event's data (DataError,
    IntegrityError, an encoding error) quarantines that event with the database's reason
    (event_guard.event_db_error); the batch fast path then falls back to the per-event path,
@@ -39,6 +40,7 @@ from hq.services.enrolment import AuthenticatedDevice
 from hq.services.event_guard import event_db_error, event_problem
 from hq.services.ingest_rows import (PushContext, add_customer_rows, add_sale_rows, event_row,
                                      new_rows, stock_move_id, write_rows)
+from hq.services.payments import PaymentLookups, card_data_problem, tender_problem
 from hq.services.sale_checks import SaleLookups
 from hq.services.sale_validation import CheckedSale, SaleDoc, check_sale_event
 from hq.services.stock import note_sold
@@ -82,7 +84,7 @@ def _precheck(ev: OutboxEventIn) -> str | None:
     problem = event_problem(ev)
     if problem is None and ev.topic not in KNOWN_TOPICS:
         problem = f"unknown topic {ev.topic!r}"
-    return problem
+    return problem or card_data_problem(ev.payload)
 
 
 def _check_sale(ev: OutboxEventIn, ctx: PushContext) -> CheckedSale | str:
@@ -90,7 +92,8 @@ def _check_sale(ev: OutboxEventIn, ctx: PushContext) -> CheckedSale | str:
     checked = check_sale_event(ev.payload, ctx.device.id, ctx.rules, ctx.received)
     if isinstance(checked, str):
         return checked
-    return loyalty.sale_loyalty_problem(checked.sale) or checked
+    return (loyalty.sale_loyalty_problem(checked.sale) or tender_problem(checked)
+            or checked)
 
 
 def _conflict_reason(conn: Connection, device_id: str, seq: int, sale: SaleDoc) -> str | None:
@@ -171,8 +174,14 @@ def ingest_one(conn: Connection, device: AuthenticatedDevice, ev: OutboxEventIn,
     flags = SaleLookups.load(conn, ctx.rules, device.id, [checked.sale]).judge(checked, ctx.now)
     if isinstance(flags, str):
         return _quarantine(conn, ev, ctx, flags)
+    pays = PaymentLookups.load(conn, ctx.rules, [checked])
+    paid = pays.judge(checked, device.id, ctx.now)
+    if isinstance(paid, str):
+        return _quarantine(conn, ev, ctx, paid)
     rows = new_rows()
-    add_sale_rows(rows, ev, ctx, checked, flags)
+    pays.add_rows(rows, checked, device.id, device.store_id, ctx.now)
+    add_sale_rows(rows, ev, ctx, checked, flags + paid + pays.load_flags(checked, device.id,
+                                                                         ctx.now))
     add_customer_rows(conn, rows, ctx, [checked])
     return _write_or_quarantine(conn, ev, ctx, lambda: write_rows(conn, rows),
                                 lambda: _conflict_reason(conn, device.id,
@@ -216,9 +225,10 @@ def _ingest_batch(conn: Connection, ctx: PushContext,
         row = stored.get(ev.id)
         judged.append((ev, _as_result(ev.id, device.id, row) if row is not None
                        else _precheck(ev) or _check_sale(ev, ctx)))
-    lookups = SaleLookups.load(conn, ctx.rules, device.id,
-                               [c.sale for _, c in judged if isinstance(c, CheckedSale)],
+    candidates = [c for _, c in judged if isinstance(c, CheckedSale)]
+    lookups = SaleLookups.load(conn, ctx.rules, device.id, [c.sale for c in candidates],
                                receipts=False)
+    pays = PaymentLookups.load(conn, ctx.rules, candidates)
     results: list[EventResult] = []
     rows = new_rows()
     accepted: list[CheckedSale] = []
@@ -227,11 +237,16 @@ def _ingest_batch(conn: Connection, ctx: PushContext,
             results.append(checked)
             continue
         verdict = checked if isinstance(checked, str) else lookups.judge(checked, ctx.now)
+        if not isinstance(verdict, str):
+            paid = pays.judge(checked, device.id, ctx.now)
+            verdict = paid if isinstance(paid, str) else \
+                verdict + paid + pays.load_flags(checked, device.id, ctx.now)
         if isinstance(verdict, str):
             rows[Event].append(event_row(ev, device.id, "quarantined", verdict, ctx.now))
             results.append(EventResult(id=ev.id, status="quarantined",
                                        reason=rows[Event][-1]["reason"]))
             continue
+        pays.add_rows(rows, checked, device.id, device.store_id, ctx.now)
         add_sale_rows(rows, ev, ctx, checked, verdict)
         accepted.append(checked)
         results.append(EventResult(id=ev.id, status="accepted"))

@@ -26,14 +26,17 @@ from hq.services import customer_events, loyalty
 from hq.services.bulk_insert import insert_rows
 from hq.services.enrolment import AuthenticatedDevice
 from hq.services.event_guard import MAX_REASON_CHARS, sanitised, storable_payload
+from hq.services.payments import AFTER, PAYMENT_TABLES
 from hq.services.sale_checks import flag_row
 from hq.services.sale_validation import CheckedSale
 from hq.services.store_settings import StoreRules
 from sync.protocol import OutboxEventIn
+from sync.protocol_payments import GIFT_CARD_LINE_KIND
 
 STOCK_NAMESPACE = uuid.UUID("2f0c7d4e-9b1a-4c55-8f3e-6a2d1b7c9e01")
 # Parents first: the order rows are written in (events, journal, sales before their children).
-TABLES = (Event, JournalRecord, Sale, SaleLine, StockMove, LoyaltyEntry, BookPending, SaleFlag)
+TABLES = (Event, JournalRecord, Sale, SaleLine, StockMove, LoyaltyEntry, BookPending, SaleFlag,
+          *PAYMENT_TABLES)
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,10 @@ def event_row(ev: OutboxEventIn, device_id: str, status: str, reason: str | None
             "status": status, "reason": sanitised(reason or "", MAX_REASON_CHARS)}
 
 
-def new_rows() -> dict[Any, list[dict]]:
-    return {t: [] for t in TABLES}
+def new_rows() -> dict[Any, list]:
+    """Rows per table, and under AFTER the updates to run once they are written
+    (hq/services/payments.py)."""
+    return {**{t: [] for t in TABLES}, AFTER: []}
 
 
 def add_sale_rows(rows: dict[Any, list[dict]], ev: OutboxEventIn, ctx: PushContext,
@@ -88,7 +93,7 @@ def add_sale_rows(rows: dict[Any, list[dict]], ev: OutboxEventIn, ctx: PushConte
     rows[StockMove].extend({
         "id": stock_move_id(ev.id, ln.id), "store_id": device.store_id,
         "variant_id": ln.variant_id, "delta": -ln.quantity, "reason": "sale", "ref": sale.id,
-        "at": ctx.now} for ln in sale.lines)
+        "at": ctx.now} for ln in sale.lines if ln.kind != GIFT_CARD_LINE_KIND)
     rows[SaleFlag].extend(flags)
 
 
@@ -121,6 +126,9 @@ def add_customer_rows(conn: Connection, rows: dict[Any, list[dict]], ctx: PushCo
 
 
 def write_rows(conn: Connection, rows: dict[Any, list[dict]]) -> None:
-    """Every table's rows, parents first (COPY on PostgreSQL: hq/services/bulk_insert.py)."""
-    for table, table_rows in rows.items():
-        insert_rows(conn, table.__table__, table_rows)
+    """Every table's rows, parents first (COPY on PostgreSQL: hq/services/bulk_insert.py),
+    then the updates queued under AFTER."""
+    for table in TABLES:
+        insert_rows(conn, table.__table__, rows[table])
+    for update in rows[AFTER]:
+        update(conn)

@@ -29,6 +29,7 @@ from sqlalchemy import Connection, case, func, select
 from hq.db.models.customers import Customer, LoyaltyEntry
 # The earn rule and point value are the till's own (pos_app/loyalty.py), shared, not copied.
 from sync.protocol_customers import POINT_UNIT_MINOR, POINT_VALUE_MINOR, points_for  # noqa: F401
+from sync.protocol_payments import GIFT_CARD_LINE_KIND
 
 # Minor units of merchandise per point, by currency (VND has no minor unit; USD cents).
 # (tier, lowest qualifying points), best last.
@@ -124,7 +125,9 @@ def sale_entries(sale, customer_id: str, store_id: str, device_id: str, at: str,
     records the cap. `at`: the sale's time as HQ stores it. Call only for sales
     `sale_loyalty_problem` accepted."""
     rows = []
-    uncapped = points_for(sum(ln.amount for ln in sale.lines), sale.currency)
+    uncapped = points_for(sum(ln.amount for ln in sale.lines  # a gift card sold earns nothing
+                              if ln.kind != GIFT_CARD_LINE_KIND),
+                          sale.currency)
     earned = min(uncapped, max_points)
     if earned:
         rows.append({"id": earn_entry_id(sale.id), "customer_id": customer_id, "delta": earned,

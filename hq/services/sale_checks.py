@@ -32,6 +32,7 @@ from hq.db.models.catalog import Price, Product, Promotion, Variant
 from hq.db.models.sales import Sale
 from hq.services.sale_validation import CheckedSale, SaleDoc, SaleLineDoc
 from hq.services.store_settings import StoreRules
+from sync.protocol_payments import GIFT_CARD_LINE_KIND
 
 _CHUNK = 2_000  # ids per IN (...) list: well under every database's parameter limit
 
@@ -107,6 +108,8 @@ class SaleLookups:
         An accepted sale's receipt number is remembered for the rest of the batch."""
         sale = checked.sale
         for no, ln in enumerate(sale.lines, start=1):
+            if ln.kind == GIFT_CARD_LINE_KIND:
+                continue  # not merchandise: hq/services/payments.py checks it
             known = self.variants.get(ln.variant_id)
             if known is None:
                 return (f"line {no} ({ln.sku}): unknown variant {ln.variant_id}: not in HQ's "
@@ -121,6 +124,8 @@ class SaleLookups:
         self.seen[sale.receipt_no] = sale.id
         flags = []
         for no, ln in enumerate(sale.lines, start=1):
+            if ln.kind == GIFT_CARD_LINE_KIND:
+                continue
             price = self.variants[ln.variant_id][1]
             if price is not None and ln.amount == price * ln.quantity:
                 continue  # at the catalog price: the common case, nothing to look at

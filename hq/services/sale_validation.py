@@ -59,6 +59,8 @@ class SaleLineDoc(_Loose):
     discount_reason: StrictStr | None = Field(default=None, max_length=200)
     discount_approved_by: StrictStr | None = Field(default=None, max_length=_ID)
     price_override_by: StrictStr | None = Field(default=None, max_length=_ID)
+    # None: merchandise; "gift_card": a gift card sold (hq/services/payments.py checks it)
+    kind: StrictStr | None = Field(default=None, max_length=32)
 
 
 class PaymentDoc(_Loose):

@@ -41,6 +41,7 @@ from hq.services import catalog
 from hq.services.bulk_insert import insert_rows
 from hq.services.common import utc_iso
 from sync.protocol import EventResult, OutboxEventIn
+from sync.protocol_payments import GIFT_CARD_LINE_KIND
 
 _CHUNK = 500
 CLAIM_BATCH = 20_000  # notes claimed per publishing transaction
@@ -122,7 +123,8 @@ def note_sold(conn: Connection, store_id: str, events: Sequence[OutboxEventIn],
     for ev, res in zip(events, results):
         if res.status == "accepted" and ev.topic == "sale.completed":
             for line in ev.payload["sale"]["lines"]:
-                deltas[line["variant_id"]] -= line["quantity"]  # validated: an int
+                if line.get("kind") != GIFT_CARD_LINE_KIND:  # a gift card moves no stock
+                    deltas[line["variant_id"]] -= line["quantity"]  # validated: an int
     note_moves(conn, store_id, deltas)
 
 

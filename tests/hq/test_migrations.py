@@ -12,5 +12,5 @@ def test_the_migrated_schema_matches_the_models_and_upgrading_twice_is_harmless(
     upgrade(hq_engine)  # already at head: nothing to do, no error
     with hq_engine.connect() as conn:
         ctx = MigrationContext.configure(conn)
-        assert ctx.get_current_revision() == head_revision() == "0008"
+        assert ctx.get_current_revision() == head_revision() == "0009"
         assert compare_metadata(ctx, Base.metadata) == []

@@ -7,6 +7,7 @@
 - sales: what devices sent (events, journal, sales, the stock ledger) and what HQ noticed
 - customers: customers and clienteling (profiles, carts, loyalty, notes, tasks, consent)
 - web_orders: web orders and their lines
+- payments: transfer intents and bank credits, gift cards, store credit, sale tenders
 
 Import a model from its area module (`from hq.db.models.catalog import Product`); nothing is
 re-exported here. Every area module is imported below, so `Base.metadata` always holds every
@@ -14,4 +15,4 @@ table, whichever model was imported. A new feature adds its own area module and 
 Alembic owns the schema (hq/db/migrations): change a model, add a revision.
 """
 from hq.db.models import (catalog, customers, devices, organisation,  # noqa: F401
-                          sales, web_orders)
+                          payments, sales, web_orders)
