@@ -13,32 +13,24 @@ Runs in the benchmark's main thread (the UI's stand-in) with the print worker's 
 """
 from __future__ import annotations
 
-import os
 import random
-import shutil
 import threading
 import time
 import uuid
 
-from sqlalchemy import text
-
-from bench.scenarios import Budget, RunArgs, ensure_db, log, register, summarize
+from bench.scenarios import Budget, RunArgs, log, register, summarize
 from bench.scenarios._loopback_printer import LoopbackPrinter
-from bench.scenarios.catalog import sample_rows
+from bench.scenarios.receipts import drop_copy, selling_copy
 from hardware.print_queue import PrintQueue
 from hardware.printer import EscposPrinter
 from hardware.printer_settings import PrinterSettings
 from hardware.terminals.adyen_terminal import AdyenTerminal
 from hardware.terminals.terminal_settings import TerminalSettings
 from pos_app.basket import Basket
-from pos_app.db.catalog_queries import find_by_barcode
-from pos_app.db.engine import make_engine
-from pos_app.db.migrate import ensure_current
 from pos_app.payments.intents import IntentStore
 from pos_app.ports import SystemClock
 from pos_app.services.print_jobs import PrintJobStore, ReceiptReader
 from pos_app.services.till import TillService
-from pos_app.store_context import load_store_context
 from pos_app.tenders import TenderType
 from tests.hardware.terminal_sim import running_sim
 
@@ -49,25 +41,12 @@ PASSPHRASE = "bench-passphrase"
 @register("card_to_receipt", "card approval received -> intent recorded, sale committed -> "
                              "first receipt byte at a loopback printer", Budget("p99_ms", 150))
 def card_to_receipt(args: RunArgs) -> dict:
-    db = ensure_db(args.products, args.customers, args.store)
-    work = db.with_name(f"card-to-receipt-{os.getpid()}.sqlite3")
-    shutil.copyfile(db, work)
-    engine = make_engine(work)
-    ensure_current(engine)  # the copy may predate the payment_intents table
-    reader = make_engine(work, readonly=True)
-    printer = LoopbackPrinter()
     rng = random.Random(args.seed)
+    work, engine, reader, ctx, cashier, items = selling_copy(args, rng, "card-to-receipt")
+    printer = LoopbackPrinter()
     iterations = args.iterations_or(200)
     samples: list[int] = []
     try:
-        with engine.connect() as conn:
-            ctx = load_store_context(conn)
-            cashier = conn.execute(text(
-                "SELECT id FROM associates WHERE store_id = :s AND role = 'cashier'"),
-                {"s": ctx.store_id}).scalar_one()
-            codes = [r[0] for r in sample_rows(engine, "SELECT code FROM barcodes WHERE rowid = ?",
-                                               "barcodes", 200, rng)]
-            items = [i for i in (find_by_barcode(conn, ctx.store_id, [c]) for c in codes) if i]
         clock = SystemClock()
         till = TillService(ctx, engine, reader, clock)
         intents = IntentStore(engine, reader, clock)
@@ -114,9 +93,6 @@ def card_to_receipt(args: RunArgs) -> dict:
         log(f"{len(samples)} card sales, {charged} charged at the simulated terminal")
     finally:
         printer.close()
-        reader.dispose()
-        engine.dispose()
-        for path in (work, work.with_name(work.name + "-wal"), work.with_name(work.name + "-shm")):
-            path.unlink(missing_ok=True)
+        drop_copy(work, engine, reader)
     return {**summarize(samples), "iterations": len(samples),
             "measured": "approval received -> the receipt's first byte (ESC @) at the printer"}

@@ -131,28 +131,43 @@ PRINT_MODES = {"auto": dict(profile="TM-T88V", text_mode="auto"),
                "raster": dict(profile="TM-T88V", text_mode="raster")}
 
 
+def selling_copy(args: RunArgs, rng: random.Random, label: str):
+    """A copy of the benchmark database to sell on, migrated to today's schema (the copy may
+    predate print_jobs or payment_intents): (path, writer, reader, ctx, cashier id, 200
+    sellable items picked at random). `drop_copy` removes it."""
+    db = ensure_db(args.products, args.customers, args.store)
+    work = db.with_name(f"{label}-{os.getpid()}.sqlite3")
+    shutil.copyfile(db, work)
+    engine = make_engine(work)
+    ensure_current(engine)
+    reader = make_engine(work, readonly=True)
+    with engine.connect() as conn:
+        ctx = load_store_context(conn)
+        cashier = conn.execute(text(
+            "SELECT id FROM associates WHERE store_id = :s AND role = 'cashier'"),
+            {"s": ctx.store_id}).scalar_one()
+        codes = [r[0] for r in sample_rows(engine, "SELECT code FROM barcodes WHERE rowid = ?",
+                                           "barcodes", 200, rng)]
+        items = [i for i in (find_by_barcode(conn, ctx.store_id, [c]) for c in codes) if i]
+    return work, engine, reader, ctx, cashier, items
+
+
+def drop_copy(work, engine, reader) -> None:
+    reader.dispose()
+    engine.dispose()
+    for path in (work, work.with_name(work.name + "-wal"), work.with_name(work.name + "-shm")):
+        path.unlink(missing_ok=True)
+
+
 @register("print_first_byte", "sale commit -> first receipt byte at a loopback TCP printer, "
           "through the print queue (code-page and raster text)", Budget("p99_ms", 200))
 def print_first_byte(args: RunArgs) -> dict:
-    db = ensure_db(args.products, args.customers, args.store)
-    work = db.with_name(f"print-first-byte-{os.getpid()}.sqlite3")
-    shutil.copyfile(db, work)
-    engine = make_engine(work)
-    ensure_current(engine)  # the copy may predate the print_jobs table
-    reader = make_engine(work, readonly=True)
-    printer = LoopbackPrinter()
     rng = random.Random(args.seed)
+    work, engine, reader, ctx, cashier, items = selling_copy(args, rng, "print-first-byte")
+    printer = LoopbackPrinter()
     iterations = args.iterations_or(200)
     result: dict = {"iterations_per_mode": iterations}
     try:
-        with engine.connect() as conn:
-            ctx = load_store_context(conn)
-            cashier = conn.execute(text(
-                "SELECT id FROM associates WHERE store_id = :s AND role = 'cashier'"),
-                {"s": ctx.store_id}).scalar_one()
-            codes = [r[0] for r in sample_rows(engine, "SELECT code FROM barcodes WHERE rowid = ?",
-                                               "barcodes", 200, rng)]
-            items = [i for i in (find_by_barcode(conn, ctx.store_id, [c]) for c in codes) if i]
         till = TillService(ctx, engine, reader, SystemClock())
         connections = 0
         for mode, settings in PRINT_MODES.items():
@@ -209,10 +224,7 @@ def print_first_byte(args: RunArgs) -> dict:
                 {"s": JobStatus.PRINTED.value}).scalar_one()
     finally:
         printer.close()
-        reader.dispose()
-        engine.dispose()
-        for path in (work, work.with_name(work.name + "-wal"), work.with_name(work.name + "-shm")):
-            path.unlink(missing_ok=True)
+        drop_copy(work, engine, reader)
     result["p99_ms"] = max(result[f"{m}_p99_ms"] for m in PRINT_MODES)
     result["p50_ms"] = max(result[f"{m}_p50_ms"] for m in PRINT_MODES)
     result["measured"] = "commit returned -> the receipt's first byte (ESC @) at the printer"

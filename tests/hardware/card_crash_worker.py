@@ -20,20 +20,16 @@ import random
 import sys
 import uuid
 
-from sqlalchemy import text
-
 from hardware.terminals.adyen_terminal import AdyenTerminal
 from hardware.terminals.terminal_settings import TerminalSettings
-from pos_app.db.catalog_queries import find_by_sku
 from pos_app.db.engine import make_engine
 from pos_app.payments import authorisation
 from pos_app.payments.authorisation import TerminalAuthoriser
 from pos_app.payments.intents import IntentState, IntentStore
 from pos_app.ports import SystemClock
 from pos_app.services.checkout import complete_sale
-from pos_app.store_context import load_store_context
 from pos_app.tenders import TenderType, cash_payment
-from tests.pos_app.crash_worker import _random_basket
+from tests.pos_app.crash_worker import random_basket, till_of
 
 
 def main(argv: list[str]) -> int:
@@ -43,14 +39,7 @@ def main(argv: list[str]) -> int:
     engine = make_engine(db_path)
     clock = SystemClock()
     store = IntentStore(engine, engine, clock)
-    with engine.connect() as conn:
-        ctx = load_store_context(conn)
-        skus = [r[0] for r in conn.execute(text("SELECT sku FROM variants ORDER BY pk"))]
-        items = [find_by_sku(conn, ctx.store_id, sku) for sku in skus]
-        cashier_id, manager_id = (
-            conn.execute(text("SELECT id FROM associates WHERE role = :r"), {"r": role})
-            .scalar_one() for role in ("cashier", "manager"))
-        conn.rollback()
+    ctx, items, cashier_id, manager_id = till_of(engine)
     with AdyenTerminal(settings) as terminal:
         card = TerminalAuthoriser(terminal)
         resolved = authorisation.resolve_open(store, {TenderType.CARD: card})
@@ -61,7 +50,7 @@ def main(argv: list[str]) -> int:
         ack = open(ack_path, "a", encoding="utf-8", buffering=1)
         print(f"ready {os.getpid()}", flush=True)
         while True:
-            snap = _random_basket(rng, ctx, items, manager_id).snapshot()
+            snap = random_basket(rng, ctx, items, manager_id).snapshot()
             total = snap.priced.total
             if total <= 0:
                 continue

@@ -55,7 +55,7 @@ def pending_intent(ack_path: str) -> str | None:
     return intents[-1] if intents and intents[-1] not in done else None
 
 
-def _random_basket(rng: random.Random, ctx, items, manager_id: str) -> Basket:
+def random_basket(rng: random.Random, ctx, items, manager_id: str) -> Basket:
     basket = Basket(ctx.currency, ctx.tax_mode)
     for _ in range(rng.randint(1, 6)):
         line = basket.add(rng.choice(items), rng.randint(1, 4))
@@ -85,11 +85,9 @@ def _payments(rng: random.Random, total: int, engine, clock, sale_id: str,
     return (cash_payment(total, total + rng.randint(0, 1000)),)
 
 
-def sell_forever(db_path: str, ack_path: str) -> None:
-    """Open the database and complete random sales until the process is killed."""
-    rng = random.Random(int.from_bytes(os.urandom(8), "big"))
-    engine = make_engine(db_path)
-    clock = SystemClock()
+def till_of(engine):
+    """(store context, every sellable item, the cashier's id, the manager's id) of the
+    fixture store in `engine`: what a selling crash worker needs."""
     with engine.connect() as conn:
         ctx = load_store_context(conn)
         skus = [r[0] for r in conn.execute(text("SELECT sku FROM variants ORDER BY pk"))]
@@ -98,11 +96,20 @@ def sell_forever(db_path: str, ack_path: str) -> None:
             conn.execute(text("SELECT id FROM associates WHERE role = :r"), {"r": role})
             .scalar_one() for role in ("cashier", "manager"))
         conn.rollback()
+    return ctx, items, cashier_id, manager_id
+
+
+def sell_forever(db_path: str, ack_path: str) -> None:
+    """Open the database and complete random sales until the process is killed."""
+    rng = random.Random(int.from_bytes(os.urandom(8), "big"))
+    engine = make_engine(db_path)
+    clock = SystemClock()
+    ctx, items, cashier_id, manager_id = till_of(engine)
     retry_id = pending_intent(ack_path)
     ack = open(ack_path, "a", encoding="utf-8", buffering=1)  # line-buffered: one write per line
     print(f"ready {os.getpid()}", flush=True)
     while True:
-        snap = _random_basket(rng, ctx, items, manager_id).snapshot()
+        snap = random_basket(rng, ctx, items, manager_id).snapshot()
         if snap.priced.total <= 0:
             continue
         sale_id, retry_id = (retry_id or str(uuid.uuid4())), None
