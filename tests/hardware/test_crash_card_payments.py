@@ -7,7 +7,9 @@ basket) against the terminal simulator, which runs in this test's process over r
 and keeps the card network's ledger. The test kills the worker at random moments (5-150 ms
 after it is ready: before, during and after the terminal's answer and the sale's commit) and
 starts a new one on the same database file; each new till first resolves the intents the
-kill left open, as the app does at start-up. After every kill:
+kill left open, as the app does at start-up. Every other run the kill waits until the till
+has completed two card sales of its own, so that sales grow however busy the machine is.
+After every kill:
 
 - every card payment of a committed sale is charged on the ledger exactly once, for its
   amount, and its intent is `attached`;
@@ -42,11 +44,13 @@ from pos_app.ports import SystemClock
 from pos_app.tenders import TenderType
 from tests.hardware.terminal_sim import running_sim
 from tests.hardware.test_adyen_terminal import settings_for
-from tests.pos_app.crash_checkout_lines import Lines
+from tests.pos_app.crash_checkout_lines import Lines, acked_sales
 from tests.pos_app.fixture_catalog import build_fixture_db
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = int(os.environ.get("STORELINE_CARD_CRASH_KILLS", "24"))
+SALES_BEFORE_KILL = 2  # in every other run: so card sales grow whatever the machine's speed
 
 
 def payment_requests(sim) -> Counter:
@@ -112,7 +116,11 @@ def test_sigkill_during_card_payments_never_charges_without_a_sale(tmp_path):
             proc, resolved = start_till(db, ack, terminal_json, log, log_path)
             resolutions.update({k: int(v) for k, v in
                                 (kv.split("=") for kv in resolved.split()[1:])})
-            time.sleep(rng.uniform(0.005, 0.150))
+            if kill_no % 2 == 0:  # these runs kill only after the till sold by card itself,
+                sold_before = len(acked_sales(ack))  # however slow the machine
+                wait_for(lambda n=sold_before: len(acked_sales(ack)) >= n + SALES_BEFORE_KILL,
+                         what=f"{SALES_BEFORE_KILL} card sales by the restarted till")
+            time.sleep(rng.uniform(0.005, 0.150))  # then a random moment: the kill's spread
             alive = proc.poll() is None
             proc.kill()  # SIGKILL
             assert proc.wait() == -signal.SIGKILL and alive, (

@@ -1,5 +1,6 @@
-"""Lines a crash test's child process prints, read on a thread so that waiting can time out
-(tests/pos_app/test_crash_checkout.py, tests/hardware/test_crash_card_payments.py)."""
+"""What a crash test reads from its till processes: the lines a child prints (on a thread, so
+that waiting can time out) and the sales it acknowledged (tests/pos_app/test_crash_checkout.py,
+tests/hardware/test_crash_card_payments.py)."""
 from __future__ import annotations
 
 import queue
@@ -37,3 +38,13 @@ class Lines:
             pytest.fail(f"crash worker said {line!r}, expected {prefix!r}:\n"
                         f"{self.log_path.read_text()}")
         return line
+
+
+def acked_sales(ack: Path) -> dict[str, int]:
+    """sale_id -> seq for every sale the worker saw committed (complete "done" lines only)."""
+    done: dict[str, int] = {}
+    for line in ack.read_text(encoding="utf-8").split("\n")[:-1]:
+        parts = line.split()
+        if parts and parts[0] == "done":
+            done[parts[1]] = int(parts[2])
+    return done

@@ -40,7 +40,7 @@ from sqlalchemy import text
 
 from pos_app.db.engine import make_engine
 from pos_app.journal import ChainRecord, verify_chain
-from tests.pos_app.crash_checkout_lines import TIMEOUT_S, Lines
+from tests.pos_app.crash_checkout_lines import TIMEOUT_S, Lines, acked_sales
 from tests.pos_app.crash_worker import pending_intent
 from tests.pos_app.fixture_catalog import build_fixture_db
 from tests.waiting import wait_for
@@ -106,21 +106,11 @@ def _fresh_till(db: Path, ack: Path, log, log_path: Path) -> subprocess.Popen:
     return proc
 
 
-def _acked_sales(ack: Path) -> dict[str, int]:
-    """sale_id -> seq for every sale the worker saw committed (complete "done" lines only)."""
-    done: dict[str, int] = {}
-    for line in ack.read_text(encoding="utf-8").split("\n")[:-1]:
-        parts = line.split()
-        if parts and parts[0] == "done":
-            done[parts[1]] = int(parts[2])
-    return done
-
-
 def _wait_for_new_sales(ack: Path, known: dict[str, int], count: int, log_path: Path) -> None:
     """Until the running till has acknowledged `count` sales the database did not hold when it
     started (a retried sale that was already there does not count)."""
     def enough() -> bool:
-        return sum(1 for sid in _acked_sales(ack) if sid not in known) >= count
+        return sum(1 for sid in acked_sales(ack) if sid not in known) >= count
     try:
         wait_for(enough, TIMEOUT_S, f"{count} new sales by the restarted till", interval=0.01)
     except AssertionError as exc:
@@ -242,7 +232,7 @@ def test_sigkill_during_checkout_never_loses_or_corrupts_a_sale(tmp_path):
                 # no committed sale is lost, none changes its receipt number
                 lost = {sid: seq for sid, seq in previous.items() if sales.get(sid) != seq}
                 assert lost == {}, f"{where} these sales vanished or moved: {lost}"
-                acked = _acked_sales(ack)
+                acked = acked_sales(ack)
                 missing = {sid: seq for sid, seq in acked.items() if sales.get(sid) != seq}
                 assert missing == {}, f"{where} sales shown as done are gone: {missing}"
                 assert len(sales) >= len(previous)
